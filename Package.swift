@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rangectl",
+    products: [
+        .executable(name: "rangectl", targets: ["rangectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // Debian's libyaml (libyaml-dev), the parser behind both YAML and JSON manifests.
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "RangeDiagnostics"),
+        .target(name: "Manifest", dependencies: ["RangeDiagnostics", "CYaml"]),
+        .target(name: "Plan", dependencies: ["RangeDiagnostics"]),
+        .target(name: "Planner", dependencies: ["RangeDiagnostics", "Manifest", "Plan"]),
+        .executableTarget(
+            name: "rangectl",
+            dependencies: [
+                "RangeDiagnostics", "Manifest", "Planner", "Plan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The benchmark's baseline: libyaml's event loop alone, in C, over the same file.
+        .executableTarget(
+            name: "yaml-scan",
+            linkerSettings: [.linkedLibrary("yaml")]
+        ),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["rangectl", "Planner", "Manifest", "Plan", "RangeDiagnostics"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,111 @@
+import RangeDiagnostics
+
+/// The type of a manifest field, as the decoder checks it and as the JSON Schema publishes it.
+public indirect enum FieldType: Sendable {
+    /// Any non-null scalar, taken as its text as written; optionally constrained by a format.
+    case string(TextFormat?)
+    /// An integer (not a float, not a quoted number), optionally within bounds.
+    case integer(ClosedRange<Int>?)
+    case boolean
+    /// A mapping of keys (with a format) to scalars taken as text.
+    case stringMap(key: TextFormat?)
+    /// A list of strings with a format.
+    case stringList(TextFormat?)
+    /// A string (split like a shell would, as Compose does) or a list of strings.
+    case command
+    /// A list of objects.
+    case objectList(ObjectSchema)
+    /// A VM's interfaces: each item a network name or an interface object.
+    case interfaceList(ObjectSchema)
+}
+
+/// One key of an object: its name, type, whether it must be present, and documentation.
+public struct FieldSpec: Sendable {
+    public var name: String
+    public var type: FieldType
+    public var required: Bool
+    public var summary: String
+    /// The default, for the schema's `default` (nil: no default).
+    public var defaultJSON: JSONValue?
+
+    public init(_ name: String, _ type: FieldType, required: Bool = false, default defaultJSON: JSONValue? = nil, _ summary: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.summary = summary
+        self.defaultJSON = defaultJSON
+    }
+}
+
+/// The keys an object may have. The decoder rejects every other key; the schema sets
+/// `additionalProperties: false` from the same list.
+public struct ObjectSchema: Sendable {
+    public var name: String
+    public var summary: String
+    public var fields: [FieldSpec]
+    /// Groups of keys of which exactly one must be present (none present is reported by the decoder).
+    public var exactlyOneOf: [[String]]
+
+    public init(name: String, summary: String, fields: [FieldSpec], exactlyOneOf: [[String]] = []) {
+        self.name = name
+        self.summary = summary
+        self.fields = fields
+        self.exactlyOneOf = exactlyOneOf
+    }
+
+    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}
+
+/// The field definitions of manifest format version 1 (MANIFEST.md).
+public enum ManifestSchema {
+    public static let defaultCPU = 2
+    public static let defaultRAM = 4096
+    public static let defaultDisk = 40
+    public static let defaultReserved = 9
+
+    public static let interface = ObjectSchema(
+        name: "interface", summary: "A network interface; the first of a VM is its primary NIC (eth0, default route).",
+        fields: [
+            FieldSpec("network", .string(.resourceName), required: true, "Name of a network of this range."),
+            FieldSpec("ip", .string(nil), "Static IPv4 address inside the network's subnet; omitted = assigned automatically."),
+        ])
+
+    public static let network = ObjectSchema(
+        name: "network", summary: "A named network (an engine bridge network).",
+        fields: [
+            FieldSpec("name", .string(.resourceName), required: true, "Network name, unique in the range."),
+            FieldSpec("subnet", .string(nil), required: true, "IPv4 CIDR with zero host bits, prefix length 8..30."),
+            FieldSpec("gateway", .string(nil), "Gateway address inside the subnet; default: the first host address."),
+            FieldSpec("reserved", .integer(0...16_777_213), default: .int(defaultReserved), "Host offsets 1..reserved are never assigned automatically."),
+            FieldSpec("internal", .boolean, default: .bool(false), "True: isolated, no route off the range."),
+        ])
+
+    public static let vm = ObjectSchema(
+        name: "vm", summary: "A VM (a container) with one or more network interfaces.",
+        fields: [
+            FieldSpec("hostname", .string(.hostname), required: true, "RFC 1123 label, unique in the range (case-insensitive)."),
+            FieldSpec("image", .string(.imageReference), required: true, "Container image reference."),
+            FieldSpec("cpu", .integer(1...32), default: .int(defaultCPU), "CPUs."),
+            FieldSpec("ram_mb", .integer(512...131_072), default: .int(defaultRAM), "Memory in MiB."),
+            FieldSpec("disk_gb", .integer(10...1000), default: .int(defaultDisk), "Disk in GB (recorded; enforced only where the engine can)."),
+            FieldSpec("networks", .interfaceList(interface), "Interfaces in order: network names, or {network, ip} objects."),
+            FieldSpec("network", .string(.resourceName), "Legacy single-NIC form: the network name (exclusive with networks)."),
+            FieldSpec("ip", .string(nil), "Legacy single-NIC form: static address on `network`."),
+            FieldSpec("cap_add", .stringList(.capability), "Linux capabilities to add, e.g. NET_ADMIN."),
+            FieldSpec("privileged", .boolean, default: .bool(false), "Run the VM privileged."),
+            FieldSpec("sysctls", .stringMap(key: .sysctlName), "Namespaced sysctls, e.g. net.ipv4.ip_forward: \"1\"."),
+            FieldSpec("env", .stringMap(key: .envName), "Environment variables."),
+            FieldSpec("command", .command, "Command: a list, or a string split like a shell would."),
+        ],
+        exactlyOneOf: [["networks", "network"]])
+
+    public static let root = ObjectSchema(
+        name: "range", summary: "A rangectl range manifest, format version 1.",
+        fields: [
+            FieldSpec("version", .integer(nil), required: true, "Manifest format version; must be 1."),
+            FieldSpec("name", .string(.resourceName), required: true, "Range name; prefixes every engine object."),
+            FieldSpec("labels", .stringMap(key: .labelKey), "Labels copied onto every engine object."),
+            FieldSpec("networks", .objectList(network), required: true, "The range's networks."),
+            FieldSpec("vms", .objectList(vm), required: true, "The range's VMs."),
+        ])
+}

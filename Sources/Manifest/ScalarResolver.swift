@@ -1,0 +1,62 @@
+/// Resolves plain scalars by the YAML 1.2 core schema, so `on`, `yes` and `010` stay what they look like.
+enum ScalarResolver {
+    static func resolve(_ text: String) -> ScalarValue {
+        let u = Array(text.utf8)
+        if u.isEmpty { return .null }
+        switch text {
+        case "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+             ".nan", ".NaN", ".NAN":
+            return .float
+        default: break
+        }
+        if let v = integer(u) { return v }
+        if isFloat(u) { return .float }
+        return .string
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`; an integer too large for Int is a float-like number.
+    private static func integer(_ u: [UInt8]) -> ScalarValue? {
+        if u.count > 2 && u[0] == 0x30 && (u[1] == UInt8(ascii: "o") || u[1] == UInt8(ascii: "x")) {
+            let radix = u[1] == UInt8(ascii: "o") ? 8 : 16
+            let digits = String(decoding: u[2...], as: UTF8.self)
+            let valid = digits.utf8.allSatisfy { c in
+                radix == 8 ? (c >= 0x30 && c <= 0x37) : isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66)
+            }
+            guard valid else { return nil }
+            if let v = Int(digits, radix: radix) { return .int(v) }
+            return .float
+        }
+        var i = 0
+        if u[0] == UInt8(ascii: "-") || u[0] == UInt8(ascii: "+") { i = 1 }
+        guard i < u.count, u[i...].allSatisfy(isDigit) else { return nil }
+        let digits = String(decoding: u[i...], as: UTF8.self)
+        guard let magnitude = Int(digits) else { return .float }
+        return .int(u[0] == UInt8(ascii: "-") ? -magnitude : magnitude)
+    }
+
+    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+    private static func isFloat(_ u: [UInt8]) -> Bool {
+        var i = 0
+        if i < u.count && (u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+")) { i += 1 }
+        var mantissaDigits = 0
+        while i < u.count && isDigit(u[i]) { i += 1; mantissaDigits += 1 }
+        if i < u.count && u[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < u.count && isDigit(u[i]) { i += 1; mantissaDigits += 1 }
+        }
+        guard mantissaDigits > 0 else { return false }
+        if i < u.count && (u[i] == UInt8(ascii: "e") || u[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < u.count && (u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+")) { i += 1 }
+            var exponentDigits = 0
+            while i < u.count && isDigit(u[i]) { i += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return i == u.count
+    }
+}

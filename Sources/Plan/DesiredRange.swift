@@ -1,0 +1,96 @@
+/// A key and a value of a label, env or sysctl map.
+public struct KeyValue: Hashable, Sendable {
+    public var key: String
+    public var value: String
+
+    public init(_ key: String, _ value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A validated network with every default applied.
+public struct DesiredNetwork: Hashable, Sendable {
+    public var name: String
+    public var dockerName: String
+    public var subnet: IPv4Subnet
+    public var gateway: IPv4Address
+    public var reserved: Int
+    public var `internal`: Bool
+
+    public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool) {
+        self.name = name
+        self.dockerName = dockerName
+        self.subnet = subnet
+        self.gateway = gateway
+        self.reserved = reserved
+        self.internal = `internal`
+    }
+}
+
+/// One NIC of a VM, its address decided: `eth0` is the primary and carries the default route.
+public struct DesiredInterface: Hashable, Sendable {
+    public var name: String
+    public var network: String
+    public var ip: IPv4Address
+    public var primary: Bool
+    /// True when the planner assigned the address (from the pool or a pin).
+    public var auto: Bool
+
+    public init(name: String, network: String, ip: IPv4Address, primary: Bool, auto: Bool) {
+        self.name = name
+        self.network = network
+        self.ip = ip
+        self.primary = primary
+        self.auto = auto
+    }
+}
+
+/// A validated VM with every default applied; maps are sorted by key, capabilities sorted and unique.
+public struct DesiredVM: Hashable, Sendable {
+    public var hostname: String
+    public var dockerName: String
+    public var image: String
+    public var cpu: Int
+    public var ramMB: Int
+    public var diskGB: Int
+    public var privileged: Bool
+    public var capAdd: [String]
+    public var sysctls: [KeyValue]
+    public var env: [KeyValue]
+    public var command: [String]?
+    public var interfaces: [DesiredInterface]
+
+    public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
+                capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface]) {
+        self.hostname = hostname
+        self.dockerName = dockerName
+        self.image = image
+        self.cpu = cpu
+        self.ramMB = ramMB
+        self.diskGB = diskGB
+        self.privileged = privileged
+        self.capAdd = capAdd
+        self.sysctls = sysctls
+        self.env = env
+        self.command = command
+        self.interfaces = interfaces
+    }
+}
+
+/// The whole validated, address-complete range: what the engine should hold. Order is manifest order.
+public struct DesiredRange: Hashable, Sendable {
+    public var name: String
+    public var labels: [KeyValue]
+    public var networks: [DesiredNetwork]
+    public var vms: [DesiredVM]
+
+    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM]) {
+        self.name = name
+        self.labels = labels
+        self.networks = networks
+        self.vms = vms
+    }
+
+    public var interfaceCount: Int { vms.reduce(0) { $0 + $1.interfaces.count } }
+}

@@ -1,0 +1,53 @@
+/// Renders a plan as the Terraform-style text a reviewer reads in a pull request (CLI.md).
+public enum PlanText {
+    public static func render(_ plan: Plan) -> String {
+        guard let desired = plan.desired else { return "" }
+        var out = "rangectl: range \(desired.name), \(count(desired.networks.count, "network")), "
+            + "\(count(desired.vms.count, "vm")), \(count(desired.interfaceCount, "interface"))\n\n"
+        let networks = Dictionary(desired.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let vms = Dictionary(desired.vms.map { ($0.hostname, $0) }, uniquingKeysWith: { a, _ in a })
+
+        var rows: [(kind: ResourceKind, head: String, body: String)] = []
+        rows.reserveCapacity(plan.changes.count)
+        for change in plan.changes {
+            let shown = change.kind == .network ? "\(plan.range)-\(change.name)" : change.name
+            let head = "  \(change.action.symbol) \(change.kind.rawValue) \(shown)"
+            var body = change.detail.joined(separator: "; ")
+            if change.action == .create {
+                switch change.kind {
+                case .network: body = networks[change.name].map(describe) ?? body
+                case .vm: body = vms[change.name].map(describe) ?? body
+                }
+            }
+            rows.append((change.kind, head, body))
+        }
+        var width: [ResourceKind: Int] = [:]
+        for row in rows { width[row.kind] = max(width[row.kind] ?? 0, row.head.count) }
+        for row in rows {
+            out += row.head
+            if !row.body.isEmpty {
+                out += String(repeating: " ", count: width[row.kind]! - row.head.count + 2) + row.body
+            }
+            out += "\n"
+        }
+        if plan.changes.isEmpty {
+            out += "No changes. The engine matches the manifest.\n"
+        } else {
+            let s = plan.summary
+            out += "\nPlan: \(s.add) to add, \(s.change) to change, \(s.replace) to re-create, \(s.destroy) to destroy.\n"
+        }
+        return out
+    }
+
+    static func describe(_ n: DesiredNetwork) -> String {
+        "\(n.subnet)  gateway \(n.gateway)" + (n.internal ? "  internal" : "")
+    }
+
+    static func describe(_ vm: DesiredVM) -> String {
+        vm.interfaces.map { i in
+            "\(i.name) \(i.network) \(i.ip)" + (i.primary ? " (primary)" : "")
+        }.joined(separator: "   ")
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
+}

@@ -1,0 +1,37 @@
+import Plan
+
+/// The free addresses of one network for automatic assignment: offsets above `reserved`, never
+/// the gateway, network or broadcast, nor anything taken. The cursor only moves up, so N
+/// assignments cost O(N + taken) whatever the subnet size, and the lowest free offset wins.
+struct AddressPool {
+    let subnet: IPv4Subnet
+    private var taken: Set<UInt32> = []
+    private var cursor: UInt32
+    private let last: UInt32
+    private(set) var exhaustedReported = false
+
+    init(_ network: DesiredNetwork) {
+        subnet = network.subnet
+        cursor = UInt32(network.reserved) + 1
+        last = network.subnet.size - 2
+        taken.insert(network.subnet.offset(of: network.gateway))
+    }
+
+    func isTaken(_ a: IPv4Address) -> Bool { taken.contains(subnet.offset(of: a)) }
+
+    mutating func take(_ a: IPv4Address) { taken.insert(subnet.offset(of: a)) }
+
+    /// The lowest free address, taken; nil when the pool is empty.
+    mutating func next() -> IPv4Address? {
+        while cursor <= last && taken.contains(cursor) { cursor += 1 }
+        guard cursor <= last else { return nil }
+        taken.insert(cursor)
+        return subnet.address(atOffset: cursor)
+    }
+
+    /// True the first time it is called: a pool's exhaustion is reported once.
+    mutating func markExhaustedReported() -> Bool {
+        defer { exhaustedReported = true }
+        return !exhaustedReported
+    }
+}

@@ -1,0 +1,89 @@
+import Manifest
+import Plan
+import RangeDiagnostics
+
+/// A network that passed its own rules, with the location of its definition for later notes.
+struct CheckedNetwork {
+    var desired: DesiredNetwork
+    var location: SourceLocation
+}
+
+extension Planner {
+    /// Checks each network on its own (name, subnet, gateway, reserved), then names and overlaps
+    /// across networks. Returns the networks usable for interfaces, by name.
+    mutating func checkNetworks(_ raw: [RawNetwork], range: String) -> [String: CheckedNetwork] {
+        var byName: [String: CheckedNetwork] = [:]
+        var firstDefinition: [String: SourceLocation] = [:]
+        var checked: [CheckedNetwork] = []
+        for n in raw {
+            guard let name = n.name else { continue }
+            if let earlier = firstDefinition[name.value] {
+                error(.duplicateName, "network '\(name.value)' is already defined at line \(earlier.line)", at: name.location)
+                continue
+            }
+            firstDefinition[name.value] = name.location
+            guard let subnetText = n.subnet, let subnet = parseSubnet(subnetText) else { continue }
+            var gateway = subnet.firstHost
+            if let g = n.gateway {
+                guard let address = IPv4Address(g.value) else {
+                    error(.invalidIP, "gateway '\(excerpt(g.value))' is not an IPv4 address", at: g.location)
+                    continue
+                }
+                guard subnet.contains(address), address != subnet.network, address != subnet.broadcast else {
+                    let why = !subnet.contains(address) ? "is outside" : address == subnet.network ? "is the network address of" : "is the broadcast address of"
+                    error(.gatewayOutsideSubnet, "gateway \(address) \(why) subnet \(subnet)", at: g.location)
+                    continue
+                }
+                gateway = address
+            }
+            var reserved = ManifestSchema.defaultReserved
+            if let r = n.reserved {
+                guard r.value <= subnet.hostCount - 1 else {
+                    error(.outOfRange, "'reserved' must be between 0 and \(subnet.hostCount - 1) for \(subnet), found \(r.value)", at: r.location)
+                    continue
+                }
+                reserved = r.value
+            }
+            let network = CheckedNetwork(
+                desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
+                                        reserved: reserved, internal: n.internal?.value ?? false),
+                location: subnetText.location)
+            byName[name.value] = network
+            checked.append(network)
+        }
+        checkOverlaps(checked)
+        return byName
+    }
+
+    /// Overlaps in O(N log N): sort by first address; each subnet is compared with the one that
+    /// reaches furthest among those before it. Reported at the later definition in the file.
+    private mutating func checkOverlaps(_ networks: [CheckedNetwork]) {
+        let sorted = networks.sorted {
+            ($0.desired.subnet.network, $0.location) < ($1.desired.subnet.network, $1.location)
+        }
+        var widest: CheckedNetwork?
+        for n in sorted {
+            if let w = widest, w.desired.subnet.overlaps(n.desired.subnet) {
+                let (later, earlier) = n.location > w.location ? (n, w) : (w, n)
+                error(.subnetOverlap, "subnet \(later.desired.subnet) of network '\(later.desired.name)' overlaps \(earlier.desired.subnet) of network '\(earlier.desired.name)' (line \(earlier.location.line))", at: later.location)
+            }
+            if widest.map({ n.desired.subnet.broadcast > $0.desired.subnet.broadcast }) ?? true {
+                widest = n
+            }
+        }
+    }
+
+    private mutating func parseSubnet(_ text: Located<String>) -> IPv4Subnet? {
+        switch IPv4Subnet.parse(text.value) {
+        case let .success(subnet):
+            return subnet
+        case .failure(.malformed):
+            error(.invalidCIDR, "subnet '\(excerpt(text.value))' is not an IPv4 CIDR such as 10.0.1.0/24", at: text.location)
+        case let .failure(.prefixOutOfRange(p)):
+            error(.invalidCIDR, "subnet \(text.value) has prefix length /\(p); rangectl takes /8 to /30", at: text.location)
+        case let .failure(.hostBitsSet(suggestion)):
+            error(.invalidCIDR, "subnet \(text.value) has host bits set; did you mean \(suggestion)?", at: text.location)
+        }
+        return nil
+    }
+}

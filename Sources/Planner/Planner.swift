@@ -1,0 +1,177 @@
+import Manifest
+import Plan
+import RangeDiagnostics
+
+/// Validates a raw manifest as a whole and assigns every missing address deterministically
+/// (MANIFEST.md). Pure: the same manifest and pins always give the same range and diagnostics.
+public struct Planner {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// The validated range (nil when any error was found) and every diagnostic, in source order.
+    public static func plan(_ raw: RawManifest, pins: [Pin] = []) -> (DesiredRange?, [Diagnostic]) {
+        var planner = Planner()
+        let desired = planner.run(raw, pins: pins)
+        return (desired, planner.diagnostics)
+    }
+
+    /// An interface on its way to an address.
+    private struct Slot {
+        var vm: Int
+        var network: String
+        var location: SourceLocation
+        var ip: IPv4Address?
+        var isStatic: Bool
+    }
+
+    private mutating func run(_ raw: RawManifest, pins: [Pin]) -> DesiredRange? {
+        let range = raw.name?.value ?? ""
+        for label in raw.labels where label.key.value.hasPrefix("io.rangectl.") {
+            error(.invalidName, "label key '\(label.key.value)' is reserved for rangectl", at: label.key.location)
+        }
+        let networks = checkNetworks(raw.networks, range: range)
+        let defined = Set(raw.networks.compactMap { $0.name?.value })
+        var pools: [String: AddressPool] = [:]
+        for (name, n) in networks { pools[name] = AddressPool(n.desired) }
+
+        // Pass 1: names, references and static addresses; statics are taken before anything is assigned.
+        var slots: [[Slot]] = []
+        slots.reserveCapacity(raw.vms.count)
+        var hostnames: [String: SourceLocation] = [:]
+        var staticOwners: [String: [IPv4Address: SourceLocation]] = [:]
+        for (vmIndex, vm) in raw.vms.enumerated() {
+            if let h = vm.hostname {
+                let key = h.value.lowercased()
+                if let earlier = hostnames[key] {
+                    error(.duplicateName, "VM hostname '\(h.value)' is already used at line \(earlier.line) (hostnames are compared case-insensitively)", at: h.location)
+                } else {
+                    hostnames[key] = h.location
+                }
+            }
+            var attached: [String: SourceLocation] = [:]
+            var vmSlots: [Slot] = []
+            for i in vm.interfaces {
+                guard let net = i.network else { continue }
+                if let earlier = attached[net.value] {
+                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at line \(earlier.line)", at: net.location)
+                    continue
+                }
+                attached[net.value] = net.location
+                guard defined.contains(net.value) else {
+                    error(.unknownNetwork, "network '\(net.value)' is not defined in this range", at: net.location)
+                    continue
+                }
+                var slot = Slot(vm: vmIndex, network: net.value, location: i.location, ip: nil, isStatic: false)
+                if let ipText = i.ip {
+                    guard let ip = IPv4Address(ipText.value) else {
+                        error(.invalidIP, "'\(excerpt(ipText.value))' is not an IPv4 address", at: ipText.location)
+                        continue
+                    }
+                    slot.isStatic = true
+                    if let n = networks[net.value]?.desired {
+                        if !n.subnet.contains(ip) {
+                            error(.ipOutsideSubnet, "address \(ip) is outside subnet \(n.subnet) of network '\(n.name)'", at: ipText.location)
+                            continue
+                        }
+                        if ip == n.subnet.network || ip == n.subnet.broadcast || ip == n.gateway {
+                            let what = ip == n.gateway ? "the gateway" : ip == n.subnet.network ? "the network address" : "the broadcast address"
+                            error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: ipText.location)
+                            continue
+                        }
+                        if let earlier = staticOwners[n.name]?[ip] {
+                            error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at line \(earlier.line)", at: ipText.location)
+                            continue
+                        }
+                        staticOwners[n.name, default: [:]][ip] = ipText.location
+                        pools[n.name]!.take(ip)
+                        slot.ip = ip
+                    }
+                }
+                vmSlots.append(slot)
+            }
+            slots.append(vmSlots)
+        }
+
+        // Pass 2: pins that are still valid, in manifest order.
+        var pinned: [Pin.Key: IPv4Address] = [:]
+        for pin in pins { pinned[Pin.Key(pin.hostname, pin.network)] = pinned[Pin.Key(pin.hostname, pin.network)] ?? pin.address }
+        if !pinned.isEmpty {
+            for (vmIndex, vm) in raw.vms.enumerated() {
+                guard let h = vm.hostname?.value else { continue }
+                for s in slots[vmIndex].indices where !slots[vmIndex][s].isStatic {
+                    let slot = slots[vmIndex][s]
+                    guard let address = pinned[Pin.Key(h, slot.network)], let n = networks[slot.network]?.desired else { continue }
+                    if let why = pinProblem(address, n, pools[n.name]!) {
+                        warning(.invalidPin, "the address \(address) that \(h) holds on '\(n.name)' \(why); a new address is assigned", at: slot.location)
+                        continue
+                    }
+                    pools[n.name]!.take(address)
+                    slots[vmIndex][s].ip = address
+                }
+            }
+        }
+
+        // Pass 3: everything else gets the lowest free address of its pool.
+        for vmIndex in slots.indices {
+            for s in slots[vmIndex].indices where slots[vmIndex][s].ip == nil && !slots[vmIndex][s].isStatic {
+                let name = slots[vmIndex][s].network
+                guard pools[name] != nil else { continue }
+                if let address = pools[name]!.next() {
+                    slots[vmIndex][s].ip = address
+                } else if pools[name]!.markExhaustedReported() {
+                    let n = networks[name]!.desired
+                    error(.poolExhausted, "network '\(name)' has no free address left for automatic assignment (\(n.subnet), offsets above reserved \(n.reserved)); give static addresses, lower 'reserved' or widen the subnet", at: slots[vmIndex][s].location)
+                }
+            }
+        }
+
+        guard !diagnostics.hasErrors, raw.name != nil, raw.version != nil else { return nil }
+        var vms: [DesiredVM] = []
+        vms.reserveCapacity(raw.vms.count)
+        for (vmIndex, vm) in raw.vms.enumerated() {
+            guard let hostname = vm.hostname?.value, let image = vm.image?.value else { return nil }
+            let interfaces = slots[vmIndex].enumerated().map { k, slot in
+                DesiredInterface(name: "eth\(k)", network: slot.network, ip: slot.ip!, primary: k == 0, auto: !slot.isStatic)
+            }
+            vms.append(DesiredVM(
+                hostname: hostname, dockerName: "\(range)-\(hostname)", image: image,
+                cpu: vm.cpu?.value ?? ManifestSchema.defaultCPU, ramMB: vm.ramMB?.value ?? ManifestSchema.defaultRAM,
+                diskGB: vm.diskGB?.value ?? ManifestSchema.defaultDisk, privileged: vm.privileged?.value ?? false,
+                capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
+                command: vm.command?.value, interfaces: interfaces))
+        }
+        let orderedNetworks = raw.networks.compactMap { n in n.name.flatMap { networks[$0.value]?.desired } }
+        return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: orderedNetworks, vms: vms)
+    }
+
+    /// Why a pinned address can no longer be kept, or nil when it can.
+    private func pinProblem(_ a: IPv4Address, _ n: DesiredNetwork, _ pool: AddressPool) -> String? {
+        if !n.subnet.contains(a) { return "is outside its subnet \(n.subnet)" }
+        if a == n.subnet.network || a == n.subnet.broadcast { return "is the network or broadcast address" }
+        if a == n.gateway { return "is the gateway" }
+        if n.subnet.offset(of: a) <= UInt32(n.reserved) { return "is in the reserved range (offsets 1 to \(n.reserved))" }
+        if pool.isTaken(a) { return "is now taken by a static address or another pin" }
+        return nil
+    }
+
+    /// Capabilities without the `CAP_` prefix, sorted and unique: their order means nothing.
+    static func capabilities(_ caps: [String]) -> [String] {
+        Array(Set(caps.map { $0.hasPrefix("CAP_") ? String($0.dropFirst(4)) : $0 })).sorted()
+    }
+
+    /// A map sorted by key, so that reordering it in the manifest changes nothing.
+    static func sorted(_ pairs: [RawPair]) -> [KeyValue] {
+        pairs.map { KeyValue($0.key.value, $0.value.value) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.error(code, message, at: location))
+    }
+
+    mutating func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.warning(code, message, at: location))
+    }
+
+    func excerpt(_ text: String) -> String {
+        text.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(64))) + "..." : text
+    }
+}

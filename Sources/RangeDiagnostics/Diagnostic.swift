@@ -1,0 +1,52 @@
+/// How serious a diagnostic is; only errors change the exit status.
+public enum Severity: String, Sendable, Hashable {
+    case error
+    case warning
+}
+
+/// One problem found in a manifest or on an engine: a value, never thrown, so a run reports all of them.
+public struct Diagnostic: Hashable, Sendable {
+    public var severity: Severity
+    public var code: DiagnosticCode
+    public var message: String
+    /// Nil only for problems that have no place in a file (an unreachable engine, say).
+    public var location: SourceLocation?
+
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.location = location
+    }
+
+    public static func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.error, code, message, at: location)
+    }
+
+    public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.warning, code, message, at: location)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// True when any element is an error (warnings never fail a run).
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+
+    /// The diagnostics in source order (stable for equal positions), located ones first.
+    public func sortedBySource() -> [Diagnostic] {
+        enumerated().sorted { a, b in
+            switch (a.element.location, b.element.location) {
+            case let (la?, lb?):
+                if la.file != lb.file { return la.file < lb.file }
+                if la != lb { return la < lb }
+                return a.offset < b.offset
+            case (nil, .some): return false
+            case (.some, nil): return true
+            case (nil, nil): return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+}
+
+/// A diagnostic can be carried by `Result` at I/O edges (reading a file, say).
+extension Diagnostic: Error {}

@@ -1,0 +1,37 @@
+/// The stable catalogue of diagnostic codes (CLI.md); tests and CI filters match on the raw values.
+public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
+    // Reading and syntax.
+    case fileUnreadable = "file-unreadable"
+    case yamlSyntax = "yaml-syntax"
+    case yamlLimit = "yaml-limit"
+    case duplicateKey = "duplicate-key"
+    // Shape of the manifest.
+    case unknownField = "unknown-field"
+    case missingField = "missing-field"
+    case typeMismatch = "type-mismatch"
+    case outOfRange = "out-of-range"
+    case invalidName = "invalid-name"
+    case unsupportedVersion = "unsupported-version"
+    case conflictingFields = "conflicting-fields"
+    case noInterfaces = "no-interfaces"
+    // Planner rules.
+    case duplicateName = "duplicate-name"
+    case invalidCIDR = "invalid-cidr"
+    case subnetOverlap = "subnet-overlap"
+    case gatewayOutsideSubnet = "gateway-outside-subnet"
+    case invalidIP = "invalid-ip"
+    case ipOutsideSubnet = "ip-outside-subnet"
+    case ipReserved = "ip-reserved"
+    case duplicateIP = "duplicate-ip"
+    case unknownNetwork = "unknown-network"
+    case duplicateInterface = "duplicate-interface"
+    case poolExhausted = "pool-exhausted"
+    case invalidPin = "invalid-pin"
+    // Engine.
+    case engineUnreachable = "engine-unreachable"
+    case subnetConflict = "subnet-conflict"
+    case nameConflict = "name-conflict"
+    case imageMissing = "image-missing"
+    case stalePlan = "stale-plan"
+    case nicOrder = "nic-order"
+}

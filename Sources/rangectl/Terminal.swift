@@ -1,0 +1,45 @@
+import Glibc
+import RangeDiagnostics
+
+/// Standard output and error, written in whole buffers; colour only on a terminal without NO_COLOR.
+enum Terminal {
+    static func write(_ text: String) {
+        write(Array(text.utf8), to: STDOUT_FILENO)
+    }
+
+    static func writeError(_ text: String) {
+        write(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes all bytes, retrying short writes and interrupts; a closed pipe ends the write quietly.
+    static func write(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
+    /// True when diagnostics on standard error may be coloured (no-color.org: a non-empty NO_COLOR disables it).
+    static var colourOnStderr: Bool {
+        if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+        return isatty(STDERR_FILENO) != 0
+    }
+
+    static func printDiagnostics(_ diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        writeError(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics))
+    }
+
+    static func printJSON(_ document: JSONValue) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
+        document.write(into: &bytes, pretty: false, indent: 0)
+        bytes.append(UInt8(ascii: "\n"))
+        write(bytes, to: STDOUT_FILENO)
+    }
+}

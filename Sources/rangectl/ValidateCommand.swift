@@ -1,0 +1,40 @@
+import ArgumentParser
+import Planner
+import RangeDiagnostics
+
+/// `rangectl validate FILE`: parse and check a manifest with no engine; exit 0 valid, 1 invalid.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Parse and check a manifest (no engine needed)."
+    )
+
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    var file: String
+
+    @Flag(help: "Print one JSON document on standard output instead of text.")
+    var json = false
+
+    func run() throws {
+        let compilation: Compilation
+        switch ManifestInput.read(file) {
+        case let .failure(d):
+            compilation = Compilation(rangeName: "", desired: nil, diagnostics: [d])
+        case let .success(input):
+            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+        }
+        if json {
+            Terminal.printJSON(.object([
+                ("format_version", .string("1")),
+                ("valid", .bool(compilation.valid)),
+                ("diagnostics", .array(compilation.diagnostics.map(\.json))),
+            ]))
+        } else {
+            Terminal.printDiagnostics(compilation.diagnostics)
+            if let d = compilation.desired {
+                Terminal.write("\(file == "-" ? "<stdin>" : file): valid: range \(d.name), \(d.networks.count) networks, \(d.vms.count) vms, \(d.interfaceCount) interfaces\n")
+            }
+        }
+        if !compilation.valid { throw ExitCode(1) }
+    }
+}
