@@ -70,7 +70,7 @@ public struct ManifestDecoder {
     private mutating func conflicting(_ a: String, _ aNode: Node, with b: String, _ bNode: Node, _ f: ObjectFields) {
         let aKey = f.keyMark(a)!, bKey = f.keyMark(b)!
         let (later, earlierName, earlierMark, laterName) = aKey > bKey ? (aKey, b, bKey, a) : (bKey, a, aKey, b)
-        report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (line \(earlierMark.line))", later)
+        report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (\(loc(earlierMark).reference(from: loc(later))))", later)
     }
 
     private mutating func interfaceList(_ node: Node) -> [RawInterface] {

@@ -5,7 +5,7 @@ import RangeDiagnostics
 public enum ManifestReader {
     public static func read(_ bytes: [UInt8], file: String, limits: ComposerLimits = ComposerLimits()) -> (RawManifest?, [Diagnostic]) {
         let composed = YAMLComposer(file: file, limits: limits).compose(bytes)
-        if composed.diagnostics.hasErrors && composed.root == nil {
+        if composed.stopped {
             return (nil, composed.diagnostics)
         }
         var decoder = ManifestDecoder(file: file)

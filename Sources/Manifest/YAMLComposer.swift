@@ -12,9 +12,11 @@ public struct ComposerLimits: Sendable {
     public init() {}
 }
 
-/// The result of composing: the document's root node (nil for an empty stream) and what went wrong.
+/// The result of composing: the document's root node (nil for an empty stream or when composing
+/// stopped at an error it cannot go past) and what went wrong.
 public struct ComposedDocument: Sendable {
     public var root: Node?
+    public var stopped: Bool
     public var diagnostics: [Diagnostic]
 }
 
@@ -44,7 +46,7 @@ public struct YAMLComposer {
         var diagnostics: [Diagnostic] = []
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return ComposedDocument(root: nil, diagnostics: [
+            return ComposedDocument(root: nil, stopped: true, diagnostics: [
                 .error(.yamlLimit, "the YAML parser could not start (out of memory)", at: location(Mark(line: 1, column: 1)))
             ])
         }
@@ -83,7 +85,7 @@ public struct YAMLComposer {
                             duplicateOf = entries.first { $0.key.scalar?.text == s.text }?.key.start
                         }
                         if let earlier = duplicateOf {
-                            diagnostics.append(.error(.duplicateKey, "key '\(s.text)' is repeated; it was first given at line \(earlier.line) (the first value is used)", at: location(node.start)))
+                            diagnostics.append(.error(.duplicateKey, "key '\(s.text)' is repeated; it was first given at \(location(earlier).reference(from: location(node.start))) (the first value is used)", at: location(node.start)))
                         } else if index != nil {
                             index![s.text] = node.start
                         } else if entries.count >= 16 {
@@ -103,11 +105,12 @@ public struct YAMLComposer {
             }
 
             var event = yaml_event_t()
+            var stopped = false
             do {
                 loop: while true {
                     guard yaml_parser_parse(&parser, &event) == 1 else {
                         diagnostics.append(syntaxError(parser, bytes: buffer))
-                        break loop
+                        throw Stop()
                     }
                     defer { yaml_event_delete(&event) }
                     let start = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
@@ -165,9 +168,10 @@ public struct YAMLComposer {
                     }
                 }
             } catch {
-                // A Stop: the diagnostic is already recorded.
+                // A Stop: the diagnostic is already recorded; the tree is incomplete.
+                stopped = true
             }
-            return ComposedDocument(root: diagnostics.hasErrors ? nil : root, diagnostics: diagnostics)
+            return ComposedDocument(root: stopped ? nil : root, stopped: stopped, diagnostics: diagnostics)
         }
     }
 

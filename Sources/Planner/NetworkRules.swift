@@ -18,31 +18,33 @@ extension Planner {
         for n in raw {
             guard let name = n.name else { continue }
             if let earlier = firstDefinition[name.value] {
-                error(.duplicateName, "network '\(name.value)' is already defined at line \(earlier.line)", at: name.location)
+                error(.duplicateName, "network '\(name.value)' is already defined at \(earlier.reference(from: name.location))", at: name.location)
                 continue
             }
             firstDefinition[name.value] = name.location
             guard let subnetText = n.subnet, let subnet = parseSubnet(subnetText) else { continue }
+            // A bad gateway or reserved is reported, and the network stays usable with the default
+            // in its place, so that its interfaces and overlaps are still checked in this run.
             var gateway = subnet.firstHost
             if let g = n.gateway {
-                guard let address = IPv4Address(g.value) else {
+                if let address = IPv4Address(g.value) {
+                    if subnet.contains(address), address != subnet.network, address != subnet.broadcast {
+                        gateway = address
+                    } else {
+                        let why = !subnet.contains(address) ? "is outside" : address == subnet.network ? "is the network address of" : "is the broadcast address of"
+                        error(.gatewayOutsideSubnet, "gateway \(address) \(why) subnet \(subnet)", at: g.location)
+                    }
+                } else {
                     error(.invalidIP, "gateway '\(excerpt(g.value))' is not an IPv4 address", at: g.location)
-                    continue
                 }
-                guard subnet.contains(address), address != subnet.network, address != subnet.broadcast else {
-                    let why = !subnet.contains(address) ? "is outside" : address == subnet.network ? "is the network address of" : "is the broadcast address of"
-                    error(.gatewayOutsideSubnet, "gateway \(address) \(why) subnet \(subnet)", at: g.location)
-                    continue
-                }
-                gateway = address
             }
             var reserved = ManifestSchema.defaultReserved
             if let r = n.reserved {
-                guard r.value <= subnet.hostCount - 1 else {
+                if r.value <= subnet.hostCount - 1 {
+                    reserved = r.value
+                } else {
                     error(.outOfRange, "'reserved' must be between 0 and \(subnet.hostCount - 1) for \(subnet), found \(r.value)", at: r.location)
-                    continue
                 }
-                reserved = r.value
             }
             let network = CheckedNetwork(
                 desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
@@ -65,7 +67,7 @@ extension Planner {
         for n in sorted {
             if let w = widest, w.desired.subnet.overlaps(n.desired.subnet) {
                 let (later, earlier) = n.location > w.location ? (n, w) : (w, n)
-                error(.subnetOverlap, "subnet \(later.desired.subnet) of network '\(later.desired.name)' overlaps \(earlier.desired.subnet) of network '\(earlier.desired.name)' (line \(earlier.location.line))", at: later.location)
+                error(.subnetOverlap, "subnet \(later.desired.subnet) of network '\(later.desired.name)' overlaps \(earlier.desired.subnet) of network '\(earlier.desired.name)' (\(earlier.location.reference(from: later.location)))", at: later.location)
             }
             if widest.map({ n.desired.subnet.broadcast > $0.desired.subnet.broadcast }) ?? true {
                 widest = n

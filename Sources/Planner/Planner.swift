@@ -42,7 +42,7 @@ public struct Planner {
             if let h = vm.hostname {
                 let key = h.value.lowercased()
                 if let earlier = hostnames[key] {
-                    error(.duplicateName, "VM hostname '\(h.value)' is already used at line \(earlier.line) (hostnames are compared case-insensitively)", at: h.location)
+                    error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
                 } else {
                     hostnames[key] = h.location
                 }
@@ -52,7 +52,7 @@ public struct Planner {
             for i in vm.interfaces {
                 guard let net = i.network else { continue }
                 if let earlier = attached[net.value] {
-                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at line \(earlier.line)", at: net.location)
+                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.reference(from: net.location))", at: net.location)
                     continue
                 }
                 attached[net.value] = net.location
@@ -78,7 +78,7 @@ public struct Planner {
                             continue
                         }
                         if let earlier = staticOwners[n.name]?[ip] {
-                            error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at line \(earlier.line)", at: ipText.location)
+                            error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location)
                             continue
                         }
                         staticOwners[n.name, default: [:]][ip] = ipText.location

@@ -10,6 +10,12 @@ public struct SourceLocation: Hashable, Sendable, Comparable {
         self.column = column
     }
 
+    /// Names this (earlier) place in a message reported at `later`: its line, and its column
+    /// too when both are on one line.
+    public func reference(from later: SourceLocation) -> String {
+        line == later.line ? "line \(line), column \(column)" : "line \(line)"
+    }
+
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
