@@ -36,7 +36,8 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Planner", "Manifest", "Plan", "RangeDiagnostics"]
+            dependencies: ["rangectl", "Planner", "Manifest", "Plan", "RangeDiagnostics"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
