@@ -34,10 +34,25 @@ public struct YAMLComposer {
         self.limits = limits
     }
 
-    private enum Frame {
-        case sequence(start: Mark, anchor: String?, items: [Node], weight: Int)
-        case mapping(start: Mark, anchor: String?, entries: [MapEntry], key: Node?, weight: Int,
-                     skipValue: Bool, index: [String: Mark]?)
+    /// A collection being built. A class, so that appending to its arrays never copies them
+    /// (an enum payload bound with `var` would copy the array on every append: O(n^2)).
+    private final class Frame {
+        let isMapping: Bool
+        let start: Mark
+        let anchor: String?
+        var items: [Node] = []
+        var entries: [MapEntry] = []
+        var key: Node?
+        var weight = 1
+        var skipValue = false
+        /// Key positions for duplicate detection, built once a mapping grows past 16 keys.
+        var index: [String: Mark]?
+
+        init(isMapping: Bool, start: Mark, anchor: String?) {
+            self.isMapping = isMapping
+            self.start = start
+            self.anchor = anchor
+        }
     }
 
     private struct Stop: Error {}
@@ -63,45 +78,47 @@ public struct YAMLComposer {
 
             func finish(_ node: Node, anchor: String?) throws {
                 if let anchor { anchors[anchor] = node }
-                guard let top = stack.popLast() else {
+                guard let top = stack.last else {
                     root = node
                     return
                 }
-                switch top {
-                case .sequence(let start, let a, var items, let weight):
-                    items.append(node)
-                    stack.append(.sequence(start: start, anchor: a, items: items, weight: weight &+ node.weight))
-                case .mapping(let start, let a, var entries, let key, let weight, let skip, var index):
-                    guard let key else {
-                        // `node` is a key.
-                        guard let s = node.scalar else {
-                            diagnostics.append(.error(.typeMismatch, "mapping keys must be plain values, not \(node.typeDescription)", at: location(node.start)))
-                            throw Stop()
-                        }
-                        var duplicateOf: Mark?
-                        if let index {
-                            duplicateOf = index[s.text]
-                        } else {
-                            duplicateOf = entries.first { $0.key.scalar?.text == s.text }?.key.start
-                        }
-                        if let earlier = duplicateOf {
-                            diagnostics.append(.error(.duplicateKey, "key '\(s.text)' is repeated; it was first given at \(location(earlier).reference(from: location(node.start))) (the first value is used)", at: location(node.start)))
-                        } else if index != nil {
-                            index![s.text] = node.start
-                        } else if entries.count >= 16 {
-                            var built: [String: Mark] = [:]
-                            for e in entries { if let t = e.key.scalar?.text { built[t] = e.key.start } }
-                            built[s.text] = node.start
-                            index = built
-                        }
-                        stack.append(.mapping(start: start, anchor: a, entries: entries, key: node, weight: weight,
-                                              skipValue: duplicateOf != nil, index: index))
-                        return
-                    }
-                    if !skip { entries.append(MapEntry(key: key, value: node)) }
-                    stack.append(.mapping(start: start, anchor: a, entries: entries, key: nil,
-                                          weight: skip ? weight : weight &+ node.weight &+ 1, skipValue: false, index: index))
+                if !top.isMapping {
+                    top.items.append(node)
+                    top.weight = top.weight &+ node.weight
+                    return
                 }
+                guard let key = top.key else {
+                    // `node` is a key.
+                    guard let s = node.scalar else {
+                        diagnostics.append(.error(.typeMismatch, "mapping keys must be plain values, not \(node.typeDescription)", at: location(node.start)))
+                        throw Stop()
+                    }
+                    var duplicateOf: Mark?
+                    if let index = top.index {
+                        duplicateOf = index[s.text]
+                    } else {
+                        duplicateOf = top.entries.first { $0.key.scalar?.text == s.text }?.key.start
+                    }
+                    if let earlier = duplicateOf {
+                        diagnostics.append(.error(.duplicateKey, "key '\(s.text)' is repeated; it was first given at \(location(earlier).reference(from: location(node.start))) (the first value is used)", at: location(node.start)))
+                    } else if top.index != nil {
+                        top.index![s.text] = node.start
+                    } else if top.entries.count >= 16 {
+                        var built: [String: Mark] = [:]
+                        for e in top.entries { if let t = e.key.scalar?.text { built[t] = e.key.start } }
+                        built[s.text] = node.start
+                        top.index = built
+                    }
+                    top.key = node
+                    top.skipValue = duplicateOf != nil
+                    return
+                }
+                if !top.skipValue {
+                    top.entries.append(MapEntry(key: key, value: node))
+                    top.weight = top.weight &+ node.weight &+ 1
+                }
+                top.key = nil
+                top.skipValue = false
             }
 
             var event = yaml_event_t()
@@ -137,18 +154,17 @@ public struct YAMLComposer {
                     case YAML_SEQUENCE_START_EVENT:
                         written += 1
                         try checkDepth(stack.count, at: start, &diagnostics)
-                        stack.append(.sequence(start: start, anchor: Self.string(event.data.sequence_start.anchor), items: [], weight: 1))
+                        stack.append(Frame(isMapping: false, start: start, anchor: Self.string(event.data.sequence_start.anchor)))
                     case YAML_MAPPING_START_EVENT:
                         written += 1
                         try checkDepth(stack.count, at: start, &diagnostics)
-                        stack.append(.mapping(start: start, anchor: Self.string(event.data.mapping_start.anchor), entries: [],
-                                              key: nil, weight: 1, skipValue: false, index: nil))
+                        stack.append(Frame(isMapping: true, start: start, anchor: Self.string(event.data.mapping_start.anchor)))
                     case YAML_SEQUENCE_END_EVENT:
-                        guard case let .sequence(s, anchor, items, weight)? = stack.popLast() else { throw Stop() }
-                        try finish(Node(kind: .sequence(items), start: s, end: end, weight: weight), anchor: anchor)
+                        guard let f = stack.popLast(), !f.isMapping else { throw Stop() }
+                        try finish(Node(kind: .sequence(f.items), start: f.start, end: end, weight: f.weight), anchor: f.anchor)
                     case YAML_MAPPING_END_EVENT:
-                        guard case let .mapping(s, anchor, entries, _, weight, _, _)? = stack.popLast() else { throw Stop() }
-                        try finish(Node(kind: .mapping(entries), start: s, end: end, weight: weight), anchor: anchor)
+                        guard let f = stack.popLast(), f.isMapping else { throw Stop() }
+                        try finish(Node(kind: .mapping(f.entries), start: f.start, end: end, weight: f.weight), anchor: f.anchor)
                     case YAML_ALIAS_EVENT:
                         let name = Self.string(event.data.alias.anchor) ?? ""
                         guard var node = anchors[name] else {

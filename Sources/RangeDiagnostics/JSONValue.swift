@@ -37,75 +37,119 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Serialises compactly (one line), or with two-space indentation when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(into: &out, pretty: pretty, indent: 0)
-        return String(decoding: out, as: UTF8.self)
+        var out = JSONOutput()
+        write(into: &out, pretty: pretty)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// Appends the serialisation to a byte buffer (the fast path for large plans).
-    public func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
+    /// Appends the serialisation to `out`, which hands full chunks to its sink as it goes.
+    public func write(into out: inout JSONOutput, pretty: Bool, indent: Int = 0) {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case let .bool(v): out.append(contentsOf: (v ? "true" : "false").utf8)
-        case let .int(v): out.append(contentsOf: String(v).utf8)
+        case .null: out.append("null")
+        case let .bool(v): out.append(v ? "true" : "false")
+        case let .int(v): out.append(String(v))
         case let .string(v): JSONValue.writeString(v, into: &out)
         case let .array(items):
             if items.isEmpty {
-                out.append(contentsOf: "[]".utf8)
+                out.append("[]")
                 return
             }
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSONValue.newline(&out, indent + 1) }
+                if pretty { out.newline(indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
+                out.flushIfFull()
             }
-            if pretty { JSONValue.newline(&out, indent) }
+            if pretty { out.newline(indent) }
             out.append(UInt8(ascii: "]"))
         case let .object(fields):
             if fields.isEmpty {
-                out.append(contentsOf: "{}".utf8)
+                out.append("{}")
                 return
             }
             out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in fields.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSONValue.newline(&out, indent + 1) }
+                if pretty { out.newline(indent + 1) }
                 JSONValue.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
                 value.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { JSONValue.newline(&out, indent) }
+            if pretty { out.newline(indent) }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func newline(_ out: inout [UInt8], _ indent: Int) {
-        out.append(UInt8(ascii: "\n"))
-        for _ in 0..<(indent * 2) { out.append(UInt8(ascii: " ")) }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
-    public static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout JSONOutput) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Runs of bytes that need no escape are copied at once.
+            var runStart = 0
+            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+                out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                switch byte {
+                case 0x22: out.append("\\\"")
+                case 0x5C: out.append("\\\\")
+                case 0x0A: out.append("\\n")
+                case 0x0D: out.append("\\r")
+                case 0x09: out.append("\\t")
+                default:
+                    out.append("\\u00")
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
+                runStart = i + 1
             }
+            out.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Bytes of a JSON document on their way out. With a sink, every full chunk is handed over and
+/// the buffer reused, so a large document never needs one large allocation.
+public struct JSONOutput {
+    public private(set) var bytes: [UInt8] = []
+    private let chunkSize: Int
+    private let sink: (([UInt8]) -> Void)?
+
+    public init(chunkSize: Int = 1 << 20, sink: (([UInt8]) -> Void)? = nil) {
+        self.chunkSize = chunkSize
+        self.sink = sink
+        bytes.reserveCapacity(sink == nil ? 4096 : chunkSize + 4096)
+    }
+
+    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    public mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    mutating func newline(_ indent: Int) {
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+    }
+
+    /// Hands the buffer to the sink once it holds a chunk.
+    public mutating func flushIfFull() {
+        if let sink, bytes.count >= chunkSize {
+            sink(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Hands what is left to the sink.
+    public mutating func finish() {
+        if let sink, !bytes.isEmpty {
+            sink(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
     }
 }

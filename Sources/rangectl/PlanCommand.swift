@@ -47,10 +47,7 @@ struct PlanCommand: ParsableCommand {
         }
         plan.diagnostics = diagnostics
         if plan.valid, let out {
-            var bytes: [UInt8] = []
-            PlanJSON.document(plan).write(into: &bytes, pretty: true, indent: 0)
-            bytes.append(UInt8(ascii: "\n"))
-            if let failure = Self.save(bytes, to: out) {
+            if let failure = Self.save(PlanJSON.document(plan).serialized(pretty: true) + "\n", to: out) {
                 plan.diagnostics.append(failure)
             }
         }
@@ -65,7 +62,8 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// Writes the saved plan; a failure is a diagnostic naming the path.
-    static func save(_ bytes: [UInt8], to path: String) -> Diagnostic? {
+    static func save(_ text: String, to path: String) -> Diagnostic? {
+        let bytes = Array(text.utf8)
         guard let f = fopen(path, "wb") else {
             return .error(.fileUnreadable, "cannot write the plan to '\(path)': \(String(cString: strerror(errno)))", at: nil)
         }

@@ -35,11 +35,11 @@ enum Terminal {
         writeError(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics))
     }
 
+    /// Prints a JSON document and a newline, streamed in chunks (a 100k-interface plan is ~20 MB).
     static func printJSON(_ document: JSONValue) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 16)
-        document.write(into: &bytes, pretty: false, indent: 0)
-        bytes.append(UInt8(ascii: "\n"))
-        write(bytes, to: STDOUT_FILENO)
+        var out = JSONOutput { write($0, to: STDOUT_FILENO) }
+        document.write(into: &out, pretty: false)
+        out.append(UInt8(ascii: "\n"))
+        out.finish()
     }
 }
