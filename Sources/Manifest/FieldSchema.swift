@@ -46,14 +46,18 @@ public struct ObjectSchema: Sendable {
     /// Groups of keys of which exactly one must be present (none present is reported by the decoder).
     public var exactlyOneOf: [[String]]
 
+    /// Field index by key, built once: the decoder looks up every key of every object.
+    private let indexByName: [String: Int]
+
     public init(name: String, summary: String, fields: [FieldSpec], exactlyOneOf: [[String]] = []) {
         self.name = name
         self.summary = summary
         self.fields = fields
         self.exactlyOneOf = exactlyOneOf
+        self.indexByName = Dictionary(fields.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+    public func index(of name: String) -> Int? { indexByName[name] }
 }
 
 /// The field definitions of manifest format version 1 (MANIFEST.md).

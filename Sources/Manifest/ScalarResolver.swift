@@ -1,8 +1,17 @@
 /// Resolves plain scalars by the YAML 1.2 core schema, so `on`, `yes` and `010` stay what they look like.
 enum ScalarResolver {
     static func resolve(_ text: String) -> ScalarValue {
+        // Fast path: most scalars are names; only these first characters can start a non-string.
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"):
+            break
+        default:
+            return .string
+        }
         let u = Array(text.utf8)
-        if u.isEmpty { return .null }
         switch text {
         case "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)

@@ -43,16 +43,16 @@ public enum TextFormat: String, Sendable, CaseIterable {
     }
 
     public func matches(_ text: String) -> Bool {
-        let u = Array(text.utf8)
+        let u = text.utf8
         switch self {
         case .resourceName:
-            guard (1...31).contains(u.count), Self.isLowerAlnum(u[0]) else { return false }
+            guard (1...31).contains(u.count), Self.isLowerAlnum(u.first!) else { return false }
             return u.allSatisfy { Self.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
         case .hostname:
-            guard (1...63).contains(u.count), Self.isAlnum(u[0]), Self.isAlnum(u[u.count - 1]) else { return false }
+            guard (1...63).contains(u.count), Self.isAlnum(u.first!), Self.isAlnum(u[u.index(before: u.endIndex)]) else { return false }
             return u.allSatisfy { Self.isAlnum($0) || $0 == UInt8(ascii: "-") }
         case .imageReference:
-            return Self.isImageReference(u)
+            return Self.isImageReference(Array(u))
         case .capability:
             guard let first = u.first, Self.isUpper(first) else { return false }
             return u.allSatisfy { Self.isUpper($0) || Self.isDigit($0) || $0 == UInt8(ascii: "_") }

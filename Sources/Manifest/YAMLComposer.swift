@@ -52,6 +52,8 @@ public struct YAMLComposer {
             self.isMapping = isMapping
             self.start = start
             self.anchor = anchor
+            // Manifest collections are small; start with room for a few, grow as needed.
+            if isMapping { entries.reserveCapacity(4) } else { items.reserveCapacity(4) }
         }
     }
 

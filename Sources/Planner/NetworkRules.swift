@@ -10,9 +10,11 @@ struct CheckedNetwork {
 
 extension Planner {
     /// Checks each network on its own (name, subnet, gateway, reserved), then names and overlaps
-    /// across networks. Returns the networks usable for interfaces, by name.
-    mutating func checkNetworks(_ raw: [RawNetwork], range: String) -> [String: CheckedNetwork] {
-        var byName: [String: CheckedNetwork] = [:]
+    /// across networks. Returns every defined name's index (first definition wins) and, by that
+    /// index, the network when it is usable for interfaces (nil when its subnet is unusable).
+    mutating func checkNetworks(_ raw: [RawNetwork], range: String) -> (index: [String: Int], networks: [CheckedNetwork?]) {
+        var index: [String: Int] = [:]
+        var networks: [CheckedNetwork?] = []
         var firstDefinition: [String: SourceLocation] = [:]
         var checked: [CheckedNetwork] = []
         for n in raw {
@@ -22,6 +24,8 @@ extension Planner {
                 continue
             }
             firstDefinition[name.value] = name.location
+            index[name.value] = networks.count
+            networks.append(nil)
             guard let subnetText = n.subnet, let subnet = parseSubnet(subnetText) else { continue }
             // A bad gateway or reserved is reported, and the network stays usable with the default
             // in its place, so that its interfaces and overlaps are still checked in this run.
@@ -50,11 +54,11 @@ extension Planner {
                 desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
                                         reserved: reserved, internal: n.internal?.value ?? false),
                 location: subnetText.location)
-            byName[name.value] = network
+            networks[networks.count - 1] = network
             checked.append(network)
         }
         checkOverlaps(checked)
-        return byName
+        return (index, networks)
     }
 
     /// Overlaps in O(N log N): sort by first address; each subnet is compared with the one that

@@ -20,7 +20,7 @@ public struct Pin: Hashable, Sendable {
         var network: String
 
         init(_ hostname: String, _ network: String) {
-            self.hostname = hostname.lowercased()
+            self.hostname = Planner.caseFolded(hostname)
             self.network = network
         }
     }

@@ -14,10 +14,9 @@ public struct Planner {
         return (desired, planner.diagnostics)
     }
 
-    /// An interface on its way to an address.
+    /// An interface on its way to an address; `network` indexes the checked networks.
     private struct Slot {
-        var vm: Int
-        var network: String
+        var network: Int
         var location: SourceLocation
         var ip: IPv4Address?
         var isStatic: Bool
@@ -28,46 +27,47 @@ public struct Planner {
         for label in raw.labels where label.key.value.hasPrefix("io.rangectl.") {
             error(.invalidName, "label key '\(label.key.value)' is reserved for rangectl", at: label.key.location)
         }
-        let networks = checkNetworks(raw.networks, range: range)
-        let defined = Set(raw.networks.compactMap { $0.name?.value })
-        var pools: [String: AddressPool] = [:]
-        for (name, n) in networks { pools[name] = AddressPool(n.desired) }
+        let (networkIndex, networks) = checkNetworks(raw.networks, range: range)
+        var pools: [AddressPool?] = networks.map { $0.map { AddressPool($0.desired) } }
+        var staticOwners: [[IPv4Address: SourceLocation]] = Array(repeating: [:], count: networks.count)
 
         // Pass 1: names, references and static addresses; statics are taken before anything is assigned.
         var slots: [[Slot]] = []
         slots.reserveCapacity(raw.vms.count)
         var hostnames: [String: SourceLocation] = [:]
-        var staticOwners: [String: [IPv4Address: SourceLocation]] = [:]
-        for (vmIndex, vm) in raw.vms.enumerated() {
+        hostnames.reserveCapacity(raw.vms.count)
+        for vm in raw.vms {
             if let h = vm.hostname {
-                let key = h.value.lowercased()
+                let key = Self.caseFolded(h.value)
                 if let earlier = hostnames[key] {
                     error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
                 } else {
                     hostnames[key] = h.location
                 }
             }
-            var attached: [String: SourceLocation] = [:]
+            // A VM has a handful of NICs: a linear scan beats a dictionary per VM.
+            var attached: [Located<String>] = []
             var vmSlots: [Slot] = []
+            vmSlots.reserveCapacity(vm.interfaces.count)
             for i in vm.interfaces {
                 guard let net = i.network else { continue }
-                if let earlier = attached[net.value] {
-                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.reference(from: net.location))", at: net.location)
+                if let earlier = attached.first(where: { $0.value == net.value }) {
+                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.location.reference(from: net.location))", at: net.location)
                     continue
                 }
-                attached[net.value] = net.location
-                guard defined.contains(net.value) else {
+                attached.append(net)
+                guard let k = networkIndex[net.value] else {
                     error(.unknownNetwork, "network '\(net.value)' is not defined in this range", at: net.location)
                     continue
                 }
-                var slot = Slot(vm: vmIndex, network: net.value, location: i.location, ip: nil, isStatic: false)
+                var slot = Slot(network: k, location: i.location, ip: nil, isStatic: false)
                 if let ipText = i.ip {
                     guard let ip = IPv4Address(ipText.value) else {
                         error(.invalidIP, "'\(excerpt(ipText.value))' is not an IPv4 address", at: ipText.location)
                         continue
                     }
                     slot.isStatic = true
-                    if let n = networks[net.value]?.desired {
+                    if let n = networks[k]?.desired {
                         if !n.subnet.contains(ip) {
                             error(.ipOutsideSubnet, "address \(ip) is outside subnet \(n.subnet) of network '\(n.name)'", at: ipText.location)
                             continue
@@ -77,12 +77,12 @@ public struct Planner {
                             error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: ipText.location)
                             continue
                         }
-                        if let earlier = staticOwners[n.name]?[ip] {
+                        if let earlier = staticOwners[k][ip] {
                             error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location)
                             continue
                         }
-                        staticOwners[n.name, default: [:]][ip] = ipText.location
-                        pools[n.name]!.take(ip)
+                        staticOwners[k][ip] = ipText.location
+                        pools[k]!.take(ip)
                         slot.ip = ip
                     }
                 }
@@ -99,12 +99,12 @@ public struct Planner {
                 guard let h = vm.hostname?.value else { continue }
                 for s in slots[vmIndex].indices where !slots[vmIndex][s].isStatic {
                     let slot = slots[vmIndex][s]
-                    guard let address = pinned[Pin.Key(h, slot.network)], let n = networks[slot.network]?.desired else { continue }
-                    if let why = pinProblem(address, n, pools[n.name]!) {
+                    guard let n = networks[slot.network]?.desired, let address = pinned[Pin.Key(h, n.name)] else { continue }
+                    if let why = pinProblem(address, n, pools[slot.network]!) {
                         warning(.invalidPin, "the address \(address) that \(h) holds on '\(n.name)' \(why); a new address is assigned", at: slot.location)
                         continue
                     }
-                    pools[n.name]!.take(address)
+                    pools[slot.network]!.take(address)
                     slots[vmIndex][s].ip = address
                 }
             }
@@ -113,13 +113,13 @@ public struct Planner {
         // Pass 3: everything else gets the lowest free address of its pool.
         for vmIndex in slots.indices {
             for s in slots[vmIndex].indices where slots[vmIndex][s].ip == nil && !slots[vmIndex][s].isStatic {
-                let name = slots[vmIndex][s].network
-                guard pools[name] != nil else { continue }
-                if let address = pools[name]!.next() {
+                let k = slots[vmIndex][s].network
+                guard pools[k] != nil else { continue }
+                if let address = pools[k]!.next() {
                     slots[vmIndex][s].ip = address
-                } else if pools[name]!.markExhaustedReported() {
-                    let n = networks[name]!.desired
-                    error(.poolExhausted, "network '\(name)' has no free address left for automatic assignment (\(n.subnet), offsets above reserved \(n.reserved)); give static addresses, lower 'reserved' or widen the subnet", at: slots[vmIndex][s].location)
+                } else if pools[k]!.markExhaustedReported() {
+                    let n = networks[k]!.desired
+                    error(.poolExhausted, "network '\(n.name)' has no free address left for automatic assignment (\(n.subnet), offsets above reserved \(n.reserved)); give static addresses, lower 'reserved' or widen the subnet", at: slots[vmIndex][s].location)
                 }
             }
         }
@@ -130,7 +130,7 @@ public struct Planner {
         for (vmIndex, vm) in raw.vms.enumerated() {
             guard let hostname = vm.hostname?.value, let image = vm.image?.value else { return nil }
             let interfaces = slots[vmIndex].enumerated().map { k, slot in
-                DesiredInterface(name: "eth\(k)", network: slot.network, ip: slot.ip!, primary: k == 0, auto: !slot.isStatic)
+                DesiredInterface(name: "eth\(k)", network: networks[slot.network]!.desired.name, ip: slot.ip!, primary: k == 0, auto: !slot.isStatic)
             }
             vms.append(DesiredVM(
                 hostname: hostname, dockerName: "\(range)-\(hostname)", image: image,
@@ -139,8 +139,13 @@ public struct Planner {
                 capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
                 command: vm.command?.value, interfaces: interfaces))
         }
-        let orderedNetworks = raw.networks.compactMap { n in n.name.flatMap { networks[$0.value]?.desired } }
-        return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: orderedNetworks, vms: vms)
+        return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms)
+    }
+
+    /// A hostname folded for case-insensitive comparison; hostnames are ASCII, and most are
+    /// already lowercase, which costs no allocation.
+    static func caseFolded(_ hostname: String) -> String {
+        hostname.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? hostname.lowercased() : hostname
     }
 
     /// Why a pinned address can no longer be kept, or nil when it can.
