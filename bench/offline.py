@@ -62,10 +62,10 @@ def main():
             t_plan, m_plan = measure([rangectl, "plan", "--offline", "--json", path], args.runs)
             rows.append((interfaces, size, t_scan, t_val, m_val, t_plan, m_plan))
     print(f"{'interfaces':>10} {'file MB':>8} {'libyaml scan s':>15} {'validate s':>11} {'plan --json s':>14} "
-          f"{'plan/scan':>10} {'peak MB':>8}")
+          f"{'validate/scan':>14} {'plan/scan':>10} {'peak MB':>8}")
     for (n, size, t_scan, t_val, m_val, t_plan, m_plan) in rows:
-        print(f"{n:>10} {size:>8.1f} {t_scan:>15.3f} {t_val:>11.3f} {t_plan:>14.3f} {t_plan / t_scan:>9.2f}x "
-              f"{max(m_val, m_plan):>8.0f}")
+        print(f"{n:>10} {size:>8.1f} {t_scan:>15.3f} {t_val:>11.3f} {t_plan:>14.3f} {t_val / t_scan:>13.1f}x "
+              f"{t_plan / t_scan:>9.1f}x {max(m_val, m_plan):>8.0f}")
     print(f"scaling 10k -> 100k: validate {rows[2][3] / rows[1][3]:.1f}x, plan {rows[2][5] / rows[1][5]:.1f}x "
           f"(input 10x)")
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what rangectl needs on Debian: as root with apt-get, otherwise it prints the exact
+# command to run and stops. Sourced by run.sh and test.sh; safe to run again (installs only what is missing).
+set -euo pipefail
+
+DEBIAN_PACKAGES=(libyaml-dev libcurl4-openssl-dev pkg-config)
+PYTHON_MODULES=(jsonschema yaml)   # for the schema test: jsonschema validates manifests/, PyYAML reads them
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then
+        echo "setup: installing ${missing[*]}" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "setup: missing Debian packages; run:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+if [[ ${RANGECTL_SKIP_PYTHON:-} != 1 ]]; then
+    for m in "${PYTHON_MODULES[@]}"; do
+        if ! python3 -c "import $m" 2>/dev/null; then
+            pkg=$m; [[ $m == yaml ]] && pkg=pyyaml
+            echo "setup: installing Python module $pkg" >&2
+            python3 -m pip install -q "$pkg" || { echo "setup: run: python3 -m pip install $pkg" >&2; exit 1; }
+        fi
+    done
+fi
+
+if ! command -v swift >/dev/null; then
+    echo "setup: Swift 6 is not on PATH; install the Swift 6.x toolchain for Linux and add its usr/bin to PATH" >&2
+    exit 1
+fi
