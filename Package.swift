@@ -16,14 +16,24 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // Debian's libcurl (libcurl4-openssl-dev), and a shim for its variadic setopt.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "RangeDiagnostics"),
         .target(name: "Manifest", dependencies: ["RangeDiagnostics", "CYaml"]),
         .target(name: "Plan", dependencies: ["RangeDiagnostics"]),
         .target(name: "Planner", dependencies: ["RangeDiagnostics", "Manifest", "Plan"]),
+        .target(name: "Engine", dependencies: ["Plan", "RangeDiagnostics"]),
+        .target(name: "DockerEngine", dependencies: ["Engine", "Plan", "CCurl"]),
+        .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
+        .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "Applier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,5 @@
+import RangeDiagnostics
+
 /// A key and a value of a label, env or sysctl map.
 public struct KeyValue: Hashable, Sendable {
     public var key: String
@@ -17,14 +19,18 @@ public struct DesiredNetwork: Hashable, Sendable {
     public var gateway: IPv4Address
     public var reserved: Int
     public var `internal`: Bool
+    /// Where the manifest defines it (nil for a plan read back from a file): engine problems point here.
+    public var location: SourceLocation?
 
-    public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool) {
+    public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool,
+                location: SourceLocation? = nil) {
         self.name = name
         self.dockerName = dockerName
         self.subnet = subnet
         self.gateway = gateway
         self.reserved = reserved
         self.internal = `internal`
+        self.location = location
     }
 }
 
@@ -60,9 +66,15 @@ public struct DesiredVM: Hashable, Sendable {
     public var env: [KeyValue]
     public var command: [String]?
     public var interfaces: [DesiredInterface]
+    /// Where the manifest defines it, and where it sets `disk_gb` (nil when left at the default).
+    public var location: SourceLocation?
+    public var diskGBLocation: SourceLocation?
 
     public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
-                capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface]) {
+                capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface],
+                location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil) {
+        self.location = location
+        self.diskGBLocation = diskGBLocation
         self.hostname = hostname
         self.dockerName = dockerName
         self.image = image

@@ -1,5 +1,16 @@
 import RangeDiagnostics
 
+/// The engine a plan was made against.
+public struct EngineInfo: Hashable, Sendable {
+    public var host: String
+    public var apiVersion: String
+
+    public init(host: String, apiVersion: String) {
+        self.host = host
+        self.apiVersion = apiVersion
+    }
+}
+
 /// What a change does to one engine object.
 public enum ChangeAction: String, Sendable, Hashable {
     case create
@@ -47,12 +58,19 @@ public struct Plan: Sendable {
     public var diagnostics: [Diagnostic]
     public var desired: DesiredRange?
     public var changes: [Change]
+    /// The engine planned against (nil for an offline plan).
+    public var engine: EngineInfo?
+    /// A fingerprint of the observed state the changes were computed from (nil offline).
+    public var fingerprint: String?
 
-    public init(range: String, diagnostics: [Diagnostic], desired: DesiredRange?, changes: [Change]) {
+    public init(range: String, diagnostics: [Diagnostic], desired: DesiredRange?, changes: [Change],
+                engine: EngineInfo? = nil, fingerprint: String? = nil) {
         self.range = range
         self.diagnostics = diagnostics
         self.desired = desired
         self.changes = changes
+        self.engine = engine
+        self.fingerprint = fingerprint
     }
 
     public var valid: Bool { desired != nil && !diagnostics.hasErrors }

@@ -1,9 +1,11 @@
 /// Renders a plan as the Terraform-style text a reviewer reads in a pull request (CLI.md).
 public enum PlanText {
-    public static func render(_ plan: Plan) -> String {
+    /// The plan, under a header that counts what the manifest declares (or under `header`).
+    public static func render(_ plan: Plan, header: String? = nil) -> String {
         guard let desired = plan.desired else { return "" }
-        var out = "rangectl: range \(desired.name), \(count(desired.networks.count, "network")), "
-            + "\(count(desired.vms.count, "vm")), \(count(desired.interfaceCount, "interface"))\n\n"
+        var out = header ?? ("rangectl: range \(desired.name), \(count(desired.networks.count, "network")), "
+            + "\(count(desired.vms.count, "vm")), \(count(desired.interfaceCount, "interface"))")
+        out += "\n\n"
         let networks = Dictionary(desired.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let vms = Dictionary(desired.vms.map { ($0.hostname, $0) }, uniquingKeysWith: { a, _ in a })
 

@@ -52,7 +52,7 @@ extension Planner {
             }
             let network = CheckedNetwork(
                 desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
-                                        reserved: reserved, internal: n.internal?.value ?? false),
+                                        reserved: reserved, internal: n.internal?.value ?? false, location: name.location),
                 location: subnetText.location)
             networks[networks.count - 1] = network
             checked.append(network)

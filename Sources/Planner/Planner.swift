@@ -137,7 +137,8 @@ public struct Planner {
                 cpu: vm.cpu?.value ?? ManifestSchema.defaultCPU, ramMB: vm.ramMB?.value ?? ManifestSchema.defaultRAM,
                 diskGB: vm.diskGB?.value ?? ManifestSchema.defaultDisk, privileged: vm.privileged?.value ?? false,
                 capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
-                command: vm.command?.value, interfaces: interfaces))
+                command: vm.command?.value, interfaces: interfaces, location: vm.hostname?.location ?? vm.location,
+                diskGBLocation: vm.diskGB?.location))
         }
         return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms)
     }

@@ -18,15 +18,29 @@ public struct Compilation: Sendable {
     }
 }
 
+/// A manifest parsed and shape-checked, ready to be planned (again, with pins) without re-reading it.
+public struct ParsedManifest: Sendable {
+    public var raw: RawManifest?
+    public var diagnostics: [Diagnostic]
+}
+
 /// Text to validated, address-complete range: parse, decode, plan. No I/O.
 public enum RangeCompiler {
     public static func compile(_ bytes: [UInt8], file: String, pins: [Pin] = []) -> Compilation {
-        let (raw, readDiagnostics) = ManifestReader.read(bytes, file: file)
-        guard let raw else {
-            return Compilation(rangeName: "", desired: nil, diagnostics: readDiagnostics.sortedBySource())
+        plan(parse(bytes, file: file), pins: pins)
+    }
+
+    public static func parse(_ bytes: [UInt8], file: String) -> ParsedManifest {
+        let (raw, diagnostics) = ManifestReader.read(bytes, file: file)
+        return ParsedManifest(raw: raw, diagnostics: diagnostics)
+    }
+
+    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = []) -> Compilation {
+        guard let raw = parsed.raw else {
+            return Compilation(rangeName: "", desired: nil, diagnostics: parsed.diagnostics.sortedBySource())
         }
         let (desired, planDiagnostics) = Planner.plan(raw, pins: pins)
-        let all = (readDiagnostics + planDiagnostics).sortedBySource()
+        let all = (parsed.diagnostics + planDiagnostics).sortedBySource()
         return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired, diagnostics: all)
     }
 }

@@ -34,4 +34,6 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case imageMissing = "image-missing"
     case stalePlan = "stale-plan"
     case nicOrder = "nic-order"
+    case resourceLimit = "resource-limit"
+    case confirmationRequired = "confirmation-required"
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document with object keys kept in the order they were built, so output is byte-stable.
 public indirect enum JSONValue: Hashable, Sendable {
     case null
@@ -151,5 +153,55 @@ public struct JSONOutput {
             sink(bytes)
             bytes.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text; object keys come out sorted (Foundation gives no order), nil when invalid.
+    public static func parse(_ text: String) -> JSONValue? {
+        guard let data = text.data(using: .utf8),
+              let any = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        return JSONValue(any: any)
+    }
+
+    init?(any: Any) {
+        switch any {
+        case is NSNull: self = .null
+        case let n as NSNumber:
+            // Foundation gives booleans as NSNumber too; tell them apart by their type.
+            if String(cString: n.objCType) == "c" { self = .bool(n.boolValue) } else { self = .int(n.intValue) }
+        case let s as String: self = .string(s)
+        case let a as [Any]:
+            var items: [JSONValue] = []
+            for x in a {
+                guard let v = JSONValue(any: x) else { return nil }
+                items.append(v)
+            }
+            self = .array(items)
+        case let d as [String: Any]:
+            var fields: [(String, JSONValue)] = []
+            for key in d.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                guard let v = JSONValue(any: d[key]!) else { return nil }
+                fields.append((key, v))
+            }
+            self = .object(fields)
+        default: return nil
+        }
+    }
+
+    /// The same value with every object's keys sorted, for comparing values that went through a parser.
+    public var canonical: JSONValue {
+        switch self {
+        case .null, .bool, .int, .string: return self
+        case let .array(items): return .array(items.map(\.canonical))
+        case let .object(fields):
+            return .object(fields.map { ($0.0, $0.1.canonical) }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) })
+        }
+    }
+
+    /// The value of `key` in an object.
+    public subscript(key: String) -> JSONValue? {
+        guard case let .object(fields) = self else { return nil }
+        return fields.first { $0.0 == key }?.1
     }
 }

@@ -1,10 +1,13 @@
 import ArgumentParser
+import DockerEngine
+import Engine
 import Glibc
 import Plan
 import Planner
 import RangeDiagnostics
 
-/// `rangectl plan FILE`: compile the manifest into a plan and print it (text or JSON).
+/// `rangectl plan FILE`: compile the manifest into a plan against the engine (or `--offline`)
+/// and print it, as text or JSON.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -26,39 +29,41 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Also save the plan as JSON to this path (only when the plan is valid).")
     var out: String?
 
+    @OptionGroup var engine: EngineOptions
+
     func run() throws {
-        var diagnostics: [Diagnostic] = []
-        var plan = Plan(range: "", diagnostics: [], desired: nil, changes: [])
+        var plan: Plan
         switch ManifestInput.read(file) {
         case let .failure(d):
-            diagnostics = [d]
+            plan = Plan(range: "", diagnostics: [d], desired: nil, changes: [])
         case let .success(input):
-            let compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
-            diagnostics = compilation.diagnostics
-            if let desired = compilation.desired {
-                if offline {
-                    plan = Plan.offline(desired, diagnostics: diagnostics)
-                } else {
-                    diagnostics.append(.error(.engineUnreachable, "planning against a live engine is not available in this build; use --offline", at: nil))
-                }
+            let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
+            if offline {
+                let compilation = RangeCompiler.plan(parsed)
+                plan = compilation.desired.map { Plan.offline($0, diagnostics: compilation.diagnostics) }
+                    ?? Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan.range = compilation.rangeName
+                plan = LivePlanning.plan(parsed, engine: { engine.connect().map { $0 as any ContainerEngine } }).plan
             }
         }
-        plan.diagnostics = diagnostics
         if plan.valid, let out {
             if let failure = Self.save(PlanJSON.document(plan).serialized(pretty: true) + "\n", to: out) {
                 plan.diagnostics.append(failure)
             }
         }
+        Self.show(plan, json: json)
+        guard plan.valid else { throw ExitCode(1) }
+        if detailedExitcode && !plan.changes.isEmpty { throw ExitCode(2) }
+    }
+
+    /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr and the text plan.
+    static func show(_ plan: Plan, json: Bool) {
         if json {
             Terminal.printJSON(PlanJSON.document(plan))
         } else {
             Terminal.printDiagnostics(plan.diagnostics)
             if plan.valid { Terminal.write(PlanText.render(plan)) }
         }
-        guard plan.valid else { throw ExitCode(1) }
-        if detailedExitcode && !plan.changes.isEmpty { throw ExitCode(2) }
     }
 
     /// Writes the saved plan; a failure is a diagnostic naming the path.

@@ -106,10 +106,23 @@ struct CommandTests {
         #expect(r.stderr.contains("no-such-flag"))
     }
 
-    @Test func liveEnginePlanIsRefusedUntilItExists() throws {
-        let r = try rangectl("plan", "manifests/seed-lab.yaml")
+    @Test func unreachableEngineIsADiagnosticNamingTheEndpoint() throws {
+        for command in [["plan"], ["apply", "--auto-approve"], ["destroy", "--auto-approve"], ["status"]] {
+            let r = try run(rangectlBinary, command + ["--host", "unix:///nonexistent/docker.sock", "manifests/seed-lab.yaml"])
+            #expect(r.status == 1, "\(command)")
+            #expect(r.stderr.contains("rangectl: error: cannot reach the engine at unix:///nonexistent/docker.sock"), "\(command): \(r.stderr)")
+            #expect(r.stderr.hasSuffix("[engine-unreachable]\n"), "\(command): \(r.stderr)")
+        }
+        let env = try rangectl("plan", "manifests/seed-lab.yaml", environment: ["DOCKER_HOST": "tcp://127.0.0.1:1"])
+        #expect(env.status == 1)
+        #expect(env.stderr.contains("tcp://127.0.0.1:1"))
+    }
+
+    @Test func invalidManifestNeverReachesTheEngine() throws {
+        let r = try rangectl("plan", "--host", "unix:///nonexistent/docker.sock", "-", stdin: Data(Self.invalid.utf8))
         #expect(r.status == 1)
-        #expect(r.stderr.contains("--offline"))
+        #expect(!r.stderr.contains("engine-unreachable"))
+        #expect(r.stderr.contains("[unknown-network]"))
     }
 
     @Test func colourNeverReachesAPipe() throws {

@@ -1,0 +1,163 @@
+import Engine
+import Foundation
+import Plan
+
+/// One finished operation: what it was, how long it took, and its error if it failed.
+public struct ApplyEvent: Sendable {
+    public var operation: EngineOperation
+    public var seconds: Double
+    public var error: String?
+}
+
+/// What an apply did and did not do.
+public struct ApplyReport: Sendable {
+    public var done: [EngineOperation] = []
+    public var failed: [(operation: EngineOperation, error: String)] = []
+    /// Operations never started because an earlier one failed or the apply was interrupted.
+    public var notStarted: [EngineOperation] = []
+    public var interrupted = false
+
+    public init() {}
+
+    public var succeeded: Bool { failed.isEmpty && notStarted.isEmpty && !interrupted }
+}
+
+/// Executes a reconciliation against an engine: its phases one after the other, the operations of
+/// a phase concurrently on up to `parallelism` threads. It decides nothing: the plan did. After a
+/// failure (or `interrupt()`) it starts no new operation, lets those in flight finish, and reports.
+public final class Applier: @unchecked Sendable {
+    let engine: ContainerEngine
+    let desired: DesiredRange
+    let cpus: Int
+    let parallelism: Int
+    let progress: @Sendable (ApplyEvent) -> Void
+    private let lock = NSLock()
+    private var stopping = false
+
+    public init(engine: ContainerEngine, desired: DesiredRange, cpus: Int, parallelism: Int,
+                progress: @escaping @Sendable (ApplyEvent) -> Void) {
+        self.engine = engine
+        self.desired = desired
+        self.cpus = cpus
+        self.parallelism = max(1, parallelism)
+        self.progress = progress
+    }
+
+    /// Asks the apply to stop: no new operation starts; those in flight finish and are reported.
+    public func interrupt() {
+        lock.lock()
+        stopping = true
+        lock.unlock()
+    }
+
+    public func apply(_ reconciliation: Reconciliation) -> ApplyReport {
+        var report = ApplyReport()
+        for phase in reconciliation.phases {
+            if isStopping {
+                report.notStarted += phase
+                continue
+            }
+            run(phase, into: &report)
+        }
+        lock.lock()
+        report.interrupted = stopping && report.failed.isEmpty
+        lock.unlock()
+        return report
+    }
+
+    private var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
+
+    /// Runs one phase's operations on worker threads that take the next operation in order.
+    private func run(_ operations: [EngineOperation], into report: inout ApplyReport) {
+        let state = PhaseState(operations)
+        let group = DispatchGroup()
+        for _ in 0..<min(parallelism, operations.count) {
+            group.enter()
+            let thread = Thread { [self] in
+                while let (index, operation) = state.next(stopping: isStopping) {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    var failure: String?
+                    do {
+                        try perform(operation)
+                    } catch {
+                        failure = String(describing: error)
+                        interrupt()
+                    }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    state.finish(index, failure: failure)
+                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure))
+                }
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        let (done, failed, notStarted) = state.result()
+        report.done += done
+        report.failed += failed
+        report.notStarted += notStarted
+    }
+
+    private func perform(_ operation: EngineOperation) throws {
+        switch operation {
+        case let .removeContainer(_, id):
+            try engine.removeContainer(id: id)
+        case let .removeNetwork(_, id):
+            try engine.removeNetwork(id: id)
+        case let .createNetwork(n):
+            _ = try engine.createNetwork(n, labels: SpecEncoding.networkLabels(n, range: desired))
+        case let .createVM(vm):
+            let id = try engine.createContainer(vm, range: desired, labels: SpecEncoding.vmLabels(vm, range: desired), cpus: cpus)
+            try engine.startContainer(id: id)
+        case let .startVM(_, id):
+            try engine.startContainer(id: id)
+        }
+    }
+}
+
+/// The shared queue of one phase: which operation is next, and how each ended. Thread-safe.
+private final class PhaseState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let operations: [EngineOperation]
+    private var nextIndex = 0
+    private var outcomes: [String??]
+
+    init(_ operations: [EngineOperation]) {
+        self.operations = operations
+        outcomes = Array(repeating: nil, count: operations.count)
+    }
+
+    func next(stopping: Bool) -> (Int, EngineOperation)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopping, nextIndex < operations.count else { return nil }
+        nextIndex += 1
+        return (nextIndex - 1, operations[nextIndex - 1])
+    }
+
+    func finish(_ index: Int, failure: String?) {
+        lock.lock()
+        outcomes[index] = .some(failure)
+        lock.unlock()
+    }
+
+    /// In the plan's order: done, failed with their errors, and never started.
+    func result() -> ([EngineOperation], [(operation: EngineOperation, error: String)], [EngineOperation]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var done: [EngineOperation] = [], failed: [(operation: EngineOperation, error: String)] = [], notStarted: [EngineOperation] = []
+        for (i, op) in operations.enumerated() {
+            switch outcomes[i] {
+            case .none: notStarted.append(op)
+            case .some(.none): done.append(op)
+            case let .some(.some(error)): failed.append((op, error))
+            }
+        }
+        return (done, failed, notStarted)
+    }
+}

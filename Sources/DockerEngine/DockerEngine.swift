@@ -1,0 +1,229 @@
+import Engine
+import Foundation
+import Plan
+import RangeDiagnostics
+
+/// The Docker Engine API over libcurl: the only network I/O of rangectl.
+public final class DockerEngine: ContainerEngine, @unchecked Sendable {
+    /// The newest API version this rangectl knows; newer engines are spoken to at this version.
+    public static let newestKnown = APIVersion(1, 54)
+    /// The oldest API version rangectl supports (Docker 20.10).
+    public static let oldestSupported = APIVersion(1, 41)
+
+    public let endpoint: String
+    public let apiVersion: APIVersion
+    let transport: CurlTransport
+    private let prefix: String
+    /// Engine calls made, for the benchmark's report.
+    private let counter = CallCounter()
+
+    /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
+    /// refused below the engine's minimum or below what rangectl supports.
+    public init(endpoint: DockerEndpoint) throws {
+        self.endpoint = endpoint.text
+        transport = CurlTransport(endpoint: endpoint)
+        let response = try transport.send("GET", "/version", timeout: 15)
+        counter.add()
+        guard response.status == 200, let v = try? JSONDecoder().decode(VersionResponse.self, from: response.body),
+              let server = APIVersion(v.ApiVersion) else {
+            throw EngineError.unsupported("the engine at \(endpoint.text) did not answer GET /version like a Docker engine (HTTP \(response.status))")
+        }
+        let chosen = min(server, Self.newestKnown)
+        if let minimum = v.MinAPIVersion.flatMap(APIVersion.init), chosen < minimum {
+            throw EngineError.unsupported("the engine at \(endpoint.text) needs API \(minimum) or newer; rangectl speaks up to \(Self.newestKnown)")
+        }
+        if chosen < Self.oldestSupported {
+            throw EngineError.unsupported("the engine at \(endpoint.text) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
+        }
+        apiVersion = chosen
+        prefix = "/v\(chosen)"
+    }
+
+    public var calls: Int { counter.value }
+
+    // MARK: - Observe
+
+    public func inventory() throws -> EngineInventory {
+        let info: InfoResponse = try get("/info")
+        let networks: [NetworkResponse] = try get("/networks")
+        let containers: [ContainerSummary] = try get("/containers/json?all=1")
+        let images: [ImageSummary] = try get("/images/json")
+        var present: Set<String> = []
+        for i in images {
+            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(tag) }
+            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(digest) }
+        }
+        return EngineInventory(
+            apiVersion: apiVersion,
+            cpus: max(1, info.NCPU ?? 1),
+            networks: networks.map { n in
+                let config = n.IPAM?.Config?.first
+                return ObservedNetwork(id: n.Id, name: n.Name, labels: n.Labels ?? [:], subnet: config?.Subnet,
+                                       gateway: config?.Gateway, internal: n.Internal ?? false)
+            },
+            containers: containers.map { c in
+                let name = (c.Names?.first ?? c.Id).drop { $0 == "/" }
+                let endpoints = (c.NetworkSettings?.Networks ?? [:]).map { net, e in
+                    ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 },
+                                     mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 })
+                }
+                return ObservedContainer(id: c.Id, name: String(name), labels: c.Labels ?? [:], state: c.State ?? "unknown",
+                                         image: c.Image ?? "", endpoints: endpoints)
+            },
+            images: present)
+    }
+
+    // MARK: - Networks
+
+    public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
+        let body = JSONValue.object([
+            ("Name", .string(network.dockerName)),
+            ("CheckDuplicate", .bool(true)),
+            ("Driver", .string("bridge")),
+            ("Internal", .bool(network.internal)),
+            ("IPAM", .object([
+                ("Driver", .string("default")),
+                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.gateway.description))])])),
+            ])),
+            ("Labels", Self.map(labels)),
+        ])
+        let created: IdResponse = try post("/networks/create", body)
+        return created.Id
+    }
+
+    public func removeNetwork(id: String) throws {
+        try call("DELETE", "/networks/\(id)", allow: [404])
+    }
+
+    // MARK: - Containers
+
+    public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
+        let atCreate = apiVersion >= APIVersion.multipleEndpointsAtCreate ? vm.interfaces : Array(vm.interfaces.prefix(1))
+        var endpoints: [(String, JSONValue)] = []
+        for (k, i) in vm.interfaces.enumerated() where k < atCreate.count {
+            endpoints.append(("\(range.name)-\(i.network)", endpointConfig(i, index: k)))
+        }
+        var hostConfig: [(String, JSONValue)] = [
+            ("NetworkMode", .string("\(range.name)-\(vm.interfaces[0].network)")),
+            ("NanoCpus", .int(min(vm.cpu, cpus) * 1_000_000_000)),
+            ("Memory", .int(vm.ramMB * 1_048_576)),
+            ("Privileged", .bool(vm.privileged)),
+        ]
+        if !vm.capAdd.isEmpty { hostConfig.append(("CapAdd", .array(vm.capAdd.map { .string($0) }))) }
+        if !vm.sysctls.isEmpty { hostConfig.append(("Sysctls", Self.map(vm.sysctls))) }
+        var config: [(String, JSONValue)] = [
+            ("Hostname", .string(vm.hostname)),
+            ("Image", .string(vm.image)),
+            ("Env", .array(vm.env.map { .string("\($0.key)=\($0.value)") })),
+            ("Labels", Self.map(labels)),
+            ("HostConfig", .object(hostConfig)),
+            ("NetworkingConfig", .object([("EndpointsConfig", .object(endpoints))])),
+        ]
+        if let command = vm.command { config.insert(("Cmd", .array(command.map { .string($0) })), at: 2) }
+        let name = vm.dockerName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? vm.dockerName
+        let created: IdResponse = try post("/containers/create?name=\(name)", .object(config))
+        // Older engines take one endpoint at create: connect the others in manifest order, before start.
+        for (k, i) in vm.interfaces.enumerated() where k >= atCreate.count {
+            try call("POST", "/networks/\(range.name)-\(i.network)/connect",
+                     body: .object([("Container", .string(created.Id)), ("EndpointConfig", endpointConfig(i, index: k))]))
+        }
+        return created.Id
+    }
+
+    /// An endpoint with its fixed address; from API 1.48 also its name inside the VM and its
+    /// priority for the default route (the primary wins), which give the manifest's order exactly.
+    private func endpointConfig(_ i: DesiredInterface, index: Int) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("IPAMConfig", .object([("IPv4Address", .string(i.ip.description))]))]
+        if apiVersion >= APIVersion.interfaceOrder {
+            fields.append(("GwPriority", .int(i.primary ? 1000 : 0)))
+            fields.append(("DriverOpts", .object([("com.docker.network.endpoint.ifname", .string(i.name))])))
+        }
+        return .object(fields)
+    }
+
+    public func startContainer(id: String) throws {
+        try call("POST", "/containers/\(id)/start", allow: [304])
+    }
+
+    public func removeContainer(id: String) throws {
+        try call("DELETE", "/containers/\(id)?force=true&v=true", allow: [404])
+    }
+
+    public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
+        let created: IdResponse = try post("/containers/\(id)/exec", .object([
+            ("AttachStdout", .bool(true)), ("AttachStderr", .bool(false)), ("Cmd", .array(command.map { .string($0) })),
+        ]))
+        let response = try send("POST", "/exec/\(created.Id)/start", body: .object([("Detach", .bool(false)), ("Tty", .bool(false))]))
+        guard response.status == 200 else { throw error(response, "POST /exec/start") }
+        let inspect: ExecInspect = try get("/exec/\(created.Id)/json")
+        return (inspect.ExitCode ?? -1, Self.demultiplex(response.body))
+    }
+
+    /// The engine's stream format without a TTY: frames of an 8-byte header (stream, 0, 0, 0,
+    /// big-endian length) and a payload. Keeps standard output only.
+    static func demultiplex(_ data: Data) -> String {
+        var out = Data()
+        var i = data.startIndex
+        while i + 8 <= data.endIndex {
+            let stream = data[i]
+            let length = Int(data[i + 4]) << 24 | Int(data[i + 5]) << 16 | Int(data[i + 6]) << 8 | Int(data[i + 7])
+            let start = i + 8
+            let end = min(start + length, data.endIndex)
+            if stream == 1 { out.append(data[start..<end]) }
+            i = end
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - HTTP helpers
+
+    private func send(_ method: String, _ path: String, body: JSONValue? = nil) throws -> HTTPResponse {
+        counter.add()
+        return try transport.send(method, prefix + path, body: body?.serialized())
+    }
+
+    private func get<T: Decodable>(_ path: String) throws -> T {
+        let response = try send("GET", path)
+        guard response.status == 200 else { throw error(response, "GET \(path)") }
+        return try decode(response, "GET \(path)")
+    }
+
+    private func post<T: Decodable>(_ path: String, _ body: JSONValue) throws -> T {
+        let response = try send("POST", path, body: body)
+        guard (200..<300).contains(response.status) else { throw error(response, "POST \(path.split(separator: "?")[0])") }
+        return try decode(response, "POST \(path)")
+    }
+
+    private func call(_ method: String, _ path: String, body: JSONValue? = nil, allow: Set<Int> = []) throws {
+        let response = try send(method, path, body: body)
+        guard (200..<300).contains(response.status) || allow.contains(response.status) else {
+            throw error(response, "\(method) \(path.split(separator: "?")[0])")
+        }
+    }
+
+    private func decode<T: Decodable>(_ response: HTTPResponse, _ request: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw EngineError.unsupported("\(request): the engine's answer could not be read (\(error))")
+        }
+    }
+
+    private func error(_ response: HTTPResponse, _ request: String) -> EngineError {
+        let message = (try? JSONDecoder().decode(ErrorResponse.self, from: response.body))?.message
+            ?? String(decoding: response.body.prefix(500), as: UTF8.self)
+        return .http(status: response.status, message: message.trimmingCharacters(in: .whitespacesAndNewlines), request: request)
+    }
+
+    static func map(_ pairs: [KeyValue]) -> JSONValue {
+        .object(pairs.map { ($0.key, .string($0.value)) })
+    }
+}
+
+/// A thread-safe count of engine calls.
+final class CallCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+// The parts of the Docker Engine API's answers that rangectl reads.
+
+struct VersionResponse: Decodable {
+    var ApiVersion: String
+    var MinAPIVersion: String?
+    var Version: String?
+}
+
+struct InfoResponse: Decodable {
+    var NCPU: Int?
+}
+
+struct NetworkResponse: Decodable {
+    struct IPAM: Decodable {
+        struct Config: Decodable {
+            var Subnet: String?
+            var Gateway: String?
+        }
+        var Config: [Config]?
+    }
+    var Id: String
+    var Name: String
+    var Labels: [String: String]?
+    var Internal: Bool?
+    var IPAM: IPAM?
+}
+
+struct ContainerSummary: Decodable {
+    struct NetworkSettings: Decodable {
+        struct Endpoint: Decodable {
+            struct IPAMConfig: Decodable { var IPv4Address: String? }
+            var IPAMConfig: IPAMConfig?
+            var MacAddress: String?
+        }
+        var Networks: [String: Endpoint]?
+    }
+    var Id: String
+    var Names: [String]?
+    var Image: String?
+    var Labels: [String: String]?
+    var State: String?
+    var NetworkSettings: NetworkSettings?
+}
+
+struct ImageSummary: Decodable {
+    var RepoTags: [String]?
+    var RepoDigests: [String]?
+}
+
+struct IdResponse: Decodable {
+    var Id: String
+}
+
+struct ExecInspect: Decodable {
+    var ExitCode: Int?
+    var Running: Bool?
+}
+
+struct ErrorResponse: Decodable {
+    var message: String
+}

@@ -1,0 +1,222 @@
+import Engine
+import Foundation
+import Plan
+
+/// An engine held in memory, for fast tests of the applier's logic (never instead of the real
+/// engine in end-to-end tests). It mimics what ENGINE.md measured on Docker 20.10: 409 for a taken
+/// name, 403 for an overlapping subnet, and a missing network or a taken address failing only at
+/// start. Thread-safe; counts calls and the most calls in flight at once.
+public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
+    public struct Network: Sendable {
+        public var id: String
+        public var name: String
+        public var labels: [String: String]
+        public var subnet: IPv4Subnet
+        public var gateway: IPv4Address
+        public var `internal`: Bool
+    }
+
+    public struct Container: Sendable {
+        public var id: String
+        public var name: String
+        public var labels: [String: String]
+        public var image: String
+        public var running: Bool
+        public var started: Bool
+        /// Network name -> configured address, in connection order.
+        public var endpoints: [(network: String, ip: String)]
+    }
+
+    /// A call the engine received, e.g. "createContainer lab-web01".
+    public struct Call: Sendable, Equatable {
+        public var name: String
+        public var target: String
+    }
+
+    public let endpoint = "memory://test"
+    public let apiVersion: APIVersion
+    public var cpus = 2
+    /// How long each mutating call takes, so that concurrency can be observed.
+    public var latency: TimeInterval = 0
+    /// Decides whether a call fails: return an error to fail it (before it has any effect).
+    public var fault: (@Sendable (Call) -> EngineError?)?
+
+    private let lock = NSLock()
+    private var networks: [Network] = []
+    private var containers: [Container] = []
+    private var images: Set<String>
+    private var nextID = 1
+    private var inFlight = 0
+    public private(set) var maxInFlight = 0
+    public private(set) var calls: [Call] = []
+
+    public init(apiVersion: APIVersion = APIVersion(1, 41), images: Set<String> = ["busybox:latest"]) {
+        self.apiVersion = apiVersion
+        self.images = images
+    }
+
+    // MARK: - Test setup and inspection
+
+    /// Adds a network directly (a foreign one, or drift).
+    @discardableResult
+    public func addNetwork(name: String, subnet: String, labels: [String: String] = [:]) -> String {
+        locked {
+            let id = newID()
+            let s = try! IPv4Subnet.parse(subnet).get()
+            networks.append(Network(id: id, name: name, labels: labels, subnet: s, gateway: s.firstHost, internal: false))
+            return id
+        }
+    }
+
+    /// Adds a container directly (a foreign one, or drift).
+    @discardableResult
+    public func addContainer(name: String, labels: [String: String] = [:], running: Bool = true,
+                             endpoints: [(network: String, ip: String)] = []) -> String {
+        locked {
+            let id = newID()
+            containers.append(Container(id: id, name: name, labels: labels, image: "busybox:latest", running: running,
+                                        started: running, endpoints: endpoints))
+            return id
+        }
+    }
+
+    public var allNetworks: [Network] { locked { networks } }
+    public var allContainers: [Container] { locked { containers } }
+
+    public func container(named name: String) -> Container? { locked { containers.first { $0.name == name } } }
+
+    /// Changes a container by hand, as a person with the docker CLI would.
+    public func modifyContainer(named name: String, _ change: (inout Container) -> Void) {
+        locked {
+            if let i = containers.firstIndex(where: { $0.name == name }) { change(&containers[i]) }
+        }
+    }
+
+    public func removeNetwork(named name: String) {
+        locked { networks.removeAll { $0.name == name } }
+    }
+
+    public func resetCalls() {
+        locked { calls = []; maxInFlight = 0 }
+    }
+
+    // MARK: - ContainerEngine
+
+    public func inventory() throws -> EngineInventory {
+        try record("inventory", "")
+        return locked {
+            EngineInventory(
+                apiVersion: apiVersion, cpus: cpus,
+                networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet.description,
+                                                         gateway: $0.gateway.description, internal: $0.internal) },
+                containers: containers.map { c in
+                    ObservedContainer(id: c.id, name: c.name, labels: c.labels, state: c.running ? "running" : (c.started ? "exited" : "created"),
+                                      image: c.image, endpoints: c.endpoints.map { ObservedEndpoint(network: $0.network, configuredIP: $0.ip, mac: nil) })
+                },
+                images: images)
+        }
+    }
+
+    public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
+        try record("createNetwork", network.dockerName)
+        return try locked {
+            if networks.contains(where: { $0.name == network.dockerName }) {
+                throw EngineError.http(status: 409, message: "network with name \(network.dockerName) already exists", request: "POST /networks/create")
+            }
+            if networks.contains(where: { $0.subnet.overlaps(network.subnet) }) {
+                throw EngineError.http(status: 403, message: "Pool overlaps with other one on this address space", request: "POST /networks/create")
+            }
+            let id = newID()
+            networks.append(Network(id: id, name: network.dockerName, labels: Self.dict(labels), subnet: network.subnet,
+                                    gateway: network.gateway, internal: network.internal))
+            return id
+        }
+    }
+
+    public func removeNetwork(id: String) throws {
+        try record("removeNetwork", id)
+        try locked {
+            guard let n = networks.first(where: { $0.id == id }) else { return }
+            if containers.contains(where: { c in c.running && c.endpoints.contains { $0.network == n.name } }) {
+                throw EngineError.http(status: 403, message: "error while removing network: network \(n.name) id \(id) has active endpoints", request: "DELETE /networks")
+            }
+            networks.removeAll { $0.id == id }
+        }
+    }
+
+    public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
+        try record("createContainer", vm.dockerName)
+        return try locked {
+            if containers.contains(where: { $0.name == vm.dockerName }) {
+                throw EngineError.http(status: 409, message: "Conflict. The container name \"/\(vm.dockerName)\" is already in use", request: "POST /containers/create")
+            }
+            if !images.contains(Preflight.normalizedImage(vm.image)) {
+                throw EngineError.http(status: 404, message: "No such image: \(vm.image)", request: "POST /containers/create")
+            }
+            let id = newID()
+            containers.append(Container(id: id, name: vm.dockerName, labels: Self.dict(labels), image: vm.image, running: false, started: false,
+                                        endpoints: vm.interfaces.map { ("\(range.name)-\($0.network)", $0.ip.description) }))
+            return id
+        }
+    }
+
+    public func startContainer(id: String) throws {
+        try record("startContainer", id)
+        try locked {
+            guard let i = containers.firstIndex(where: { $0.id == id }) else {
+                throw EngineError.http(status: 404, message: "No such container: \(id)", request: "POST /containers/start")
+            }
+            for e in containers[i].endpoints {
+                guard networks.contains(where: { $0.name == e.network }) else {
+                    throw EngineError.http(status: 404, message: "network \(e.network) not found", request: "POST /containers/start")
+                }
+                let taken = containers.contains { other in
+                    other.id != id && other.running && other.endpoints.contains { $0.network == e.network && $0.ip == e.ip }
+                }
+                if taken { throw EngineError.http(status: 403, message: "Address already in use", request: "POST /containers/start") }
+            }
+            containers[i].running = true
+            containers[i].started = true
+        }
+    }
+
+    public func removeContainer(id: String) throws {
+        try record("removeContainer", id)
+        locked { containers.removeAll { $0.id == id } }
+    }
+
+    public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
+        try record("exec", id)
+        return (127, "")
+    }
+
+    // MARK: - Internals
+
+    private func record(_ name: String, _ target: String) throws {
+        let call = Call(name: name, target: target)
+        let injected: EngineError? = locked {
+            calls.append(call)
+            inFlight += 1
+            maxInFlight = max(maxInFlight, inFlight)
+            return fault?(call)
+        }
+        if latency > 0 && name != "inventory" { Thread.sleep(forTimeInterval: latency) }
+        locked { inFlight -= 1 }
+        if let injected { throw injected }
+    }
+
+    private func newID() -> String {
+        defer { nextID += 1 }
+        return String(format: "%064x", nextID)
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    static func dict(_ pairs: [KeyValue]) -> [String: String] {
+        Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b })
+    }
+}

@@ -1,0 +1,157 @@
+/// A network as the engine reports it, labels already parsed.
+public struct ObservedNetwork: Hashable, Sendable {
+    public var id: String
+    /// The engine's name (`<range>-<network>`).
+    public var name: String
+    public var labels: [String: String]
+    public var subnet: String?
+    public var gateway: String?
+    public var `internal`: Bool
+
+    public init(id: String, name: String, labels: [String: String], subnet: String?, gateway: String?, internal: Bool) {
+        self.id = id
+        self.name = name
+        self.labels = labels
+        self.subnet = subnet
+        self.gateway = gateway
+        self.internal = `internal`
+    }
+
+    /// True when this network belongs to `range` by its labels.
+    public func isOwned(by range: String) -> Bool {
+        labels[RangeLabels.range] == range && labels[RangeLabels.managed] == "true"
+    }
+}
+
+/// One endpoint of a container: the engine network's name and the *configured* address
+/// (`IPAMConfig`), which unlike the runtime address is there while the container is stopped.
+public struct ObservedEndpoint: Hashable, Sendable {
+    public var network: String
+    public var configuredIP: String?
+    public var mac: String?
+
+    public init(network: String, configuredIP: String?, mac: String?) {
+        self.network = network
+        self.configuredIP = configuredIP
+        self.mac = mac
+    }
+}
+
+/// A container as the engine reports it, labels parsed, endpoints sorted by network name.
+public struct ObservedContainer: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var labels: [String: String]
+    /// The engine's state word: created, running, paused, restarting, removing, exited, dead.
+    public var state: String
+    public var image: String
+    public var endpoints: [ObservedEndpoint]
+
+    public init(id: String, name: String, labels: [String: String], state: String, image: String, endpoints: [ObservedEndpoint]) {
+        self.id = id
+        self.name = name
+        self.labels = labels
+        self.state = state
+        self.image = image
+        self.endpoints = endpoints.sorted { $0.network.utf8.lexicographicallyPrecedes($1.network.utf8) }
+    }
+
+    public func isOwned(by range: String) -> Bool {
+        labels[RangeLabels.range] == range && labels[RangeLabels.managed] == "true"
+    }
+
+    /// The interfaces rangectl gave this container, from its label: (network, address) in order.
+    public var assignedInterfaces: [(network: String, ip: String)] {
+        guard let text = labels[RangeLabels.interfaces], !text.isEmpty else { return [] }
+        return text.split(separator: ",").compactMap { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+    }
+}
+
+/// Everything the engine holds that matters to one range: its own objects, and what it must not
+/// collide with. Sorted by name, so nothing depends on the engine's list order.
+public struct EngineInventory: Hashable, Sendable {
+    public var apiVersion: APIVersion
+    public var cpus: Int
+    public var networks: [ObservedNetwork]
+    public var containers: [ObservedContainer]
+    /// Image references present locally (`repo:tag`).
+    public var images: Set<String>
+
+    public init(apiVersion: APIVersion, cpus: Int, networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
+        self.apiVersion = apiVersion
+        self.cpus = cpus
+        self.networks = networks.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        self.containers = containers.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        self.images = images
+    }
+
+    /// The objects owned by `range`.
+    public func observed(range: String) -> ObservedRange {
+        ObservedRange(range: range, networks: networks.filter { $0.isOwned(by: range) },
+                      containers: containers.filter { $0.isOwned(by: range) })
+    }
+}
+
+/// The objects one range owns on the engine (by label), sorted by name.
+public struct ObservedRange: Hashable, Sendable {
+    public var range: String
+    public var networks: [ObservedNetwork]
+    public var containers: [ObservedContainer]
+
+    public init(range: String, networks: [ObservedNetwork], containers: [ObservedContainer]) {
+        self.range = range
+        self.networks = networks
+        self.containers = containers
+    }
+
+    /// Addresses rangectl assigned to existing VMs (from their labels, not from what may have been
+    /// changed by hand), for the planner to keep.
+    public var assignedAddresses: [(hostname: String, network: String, ip: IPv4Address)] {
+        containers.flatMap { c -> [(hostname: String, network: String, ip: IPv4Address)] in
+            guard let vm = c.labels[RangeLabels.vm] else { return [] }
+            return c.assignedInterfaces.compactMap { i in IPv4Address(i.ip).map { (vm, i.network, $0) } }
+        }
+    }
+
+    /// A fingerprint of this state: saved with a plan, compared before applying it.
+    public var fingerprint: String {
+        var text = "range=\(range)\n"
+        for n in networks {
+            text += "network \(n.id) \(n.name) \(n.subnet ?? "") \(n.gateway ?? "") \(n.internal) \(SpecEncoding.canonical(n.labels))\n"
+        }
+        for c in containers {
+            text += "container \(c.id) \(c.name) \(c.state) \(c.image) \(SpecEncoding.canonical(c.labels))"
+            for e in c.endpoints { text += " \(e.network)=\(e.configuredIP ?? "")" }
+            text += "\n"
+        }
+        return SpecEncoding.hash(text)
+    }
+}
+
+/// An engine API version such as 1.41, compared numerically.
+public struct APIVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+
+    public init(_ major: Int, _ minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+        self.init(a, b)
+    }
+
+    public var description: String { "\(major).\(minor)" }
+    public static func < (a: APIVersion, b: APIVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
+
+    /// Every endpoint may be given at create (before this, only one).
+    public static let multipleEndpointsAtCreate = APIVersion(1, 44)
+    /// `GwPriority` and the `ifname` driver option give the manifest's NIC order exactly.
+    public static let interfaceOrder = APIVersion(1, 48)
+}

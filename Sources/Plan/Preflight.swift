@@ -1,0 +1,88 @@
+import RangeDiagnostics
+
+/// Checks made before any change, all reported at once: a plan with a preflight error changes nothing.
+public enum Preflight {
+    public static func check(_ desired: DesiredRange, _ inventory: EngineInventory) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let range = desired.name
+        let foreignNetworks = inventory.networks.filter { !$0.isOwned(by: range) }
+        let foreignContainers = Dictionary(inventory.containers.filter { !$0.isOwned(by: range) }.map { ($0.name, $0) },
+                                           uniquingKeysWith: { a, _ in a })
+        let foreignNetworkNames = Dictionary(foreignNetworks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        for n in desired.networks {
+            if let other = foreignNetworkNames[n.dockerName] {
+                out.append(.error(.nameConflict, "network \(n.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the network or remove the other one", at: n.location))
+            }
+            for other in foreignNetworks where other.name != n.dockerName {
+                guard let text = other.subnet, case let .success(subnet) = IPv4Subnet.parse(text, allowedPrefixes: 0...32),
+                      subnet.overlaps(n.subnet) else { continue }
+                let owner = other.labels[RangeLabels.range].map { " (range \($0))" } ?? ""
+                out.append(.error(.subnetConflict, "subnet \(n.subnet) of network '\(n.name)' overlaps \(subnet) of engine network \(other.name)\(owner), which this range does not own", at: n.location))
+            }
+        }
+        var missingImages: Set<String> = []
+        for vm in desired.vms {
+            if let other = foreignContainers[vm.dockerName] {
+                out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
+            }
+            let image = normalizedImage(vm.image)
+            if !inventory.images.contains(image) && !missingImages.contains(image) {
+                missingImages.insert(image)
+                out.append(.error(.imageMissing, "image \(vm.image) is not present on the engine (rangectl does not pull yet); load or build it first", at: vm.location))
+            }
+            if vm.cpu > inventory.cpus {
+                out.append(.warning(.resourceLimit, "\(vm.hostname) asks for \(vm.cpu) CPUs; the engine has \(inventory.cpus), so it is limited to \(inventory.cpus)", at: vm.location))
+            }
+            if let at = vm.diskGBLocation {
+                out.append(.warning(.resourceLimit, "disk_gb is recorded but this engine cannot enforce a disk size", at: at))
+            }
+        }
+        if inventory.apiVersion < APIVersion.interfaceOrder {
+            out += nicOrderWarnings(desired)
+        }
+        return out
+    }
+
+    /// Docker's own spelling of an image reference, as `RepoTags` lists it: no `docker.io/` or
+    /// `library/` prefix, and `:latest` when no tag or digest is given.
+    public static func normalizedImage(_ image: String) -> String {
+        var name = image
+        for prefix in ["docker.io/", "index.docker.io/"] where name.hasPrefix(prefix) { name.removeFirst(prefix.count) }
+        if name.hasPrefix("library/") { name.removeFirst("library/".count) }
+        let lastSlash = name.lastIndex(of: "/")
+        let hasTag = name.lastIndex(of: ":").map { colon in lastSlash.map { colon > $0 } ?? true } ?? false
+        if !hasTag && !name.contains("@") { name += ":latest" }
+        return name
+    }
+
+    /// Before API 1.48 the engine orders a container's NICs itself: non-internal networks first,
+    /// then by network name, and the default route goes through the first one that is not internal.
+    public static func predictedOrder(_ vm: DesiredVM, _ desired: DesiredRange) -> [DesiredInterface] {
+        let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+        return vm.interfaces.sorted { a, b in
+            let (ia, ib) = (internalNetworks.contains(a.network), internalNetworks.contains(b.network))
+            if ia != ib { return !ia }
+            return "\(desired.name)-\(a.network)".utf8.lexicographicallyPrecedes("\(desired.name)-\(b.network)".utf8)
+        }
+    }
+
+    static func nicOrderWarnings(_ desired: DesiredRange) -> [Diagnostic] {
+        let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+        var out: [Diagnostic] = []
+        for vm in desired.vms where vm.interfaces.count > 1 {
+            let predicted = predictedOrder(vm, desired)
+            let route = predicted.first { !internalNetworks.contains($0.network) }
+            let orderDiffers = predicted.map(\.network) != vm.interfaces.map(\.network)
+            let routeDiffers = route?.network != vm.interfaces.first?.network
+            guard orderDiffers || routeDiffers else { continue }
+            let real = predicted.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
+            var message = "\(vm.hostname) will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)"
+            if routeDiffers {
+                message += route.map { "; its default route goes through \($0.network), not \(vm.interfaces[0].network)" } ?? "; it gets no default route"
+            }
+            out.append(.warning(.nicOrder, message, at: vm.location))
+        }
+        return out
+    }
+}

@@ -1,0 +1,19 @@
+/// The labels rangectl puts on every engine object it owns (MANIFEST.md, "What lands on the engine").
+/// Ownership is decided by these labels only, never by a name.
+public enum RangeLabels {
+    public static let range = "io.rangectl.range"
+    public static let managed = "io.rangectl.managed"
+    public static let network = "io.rangectl.network"
+    public static let vm = "io.rangectl.vm"
+    /// A hash of everything in an object's spec that needs a re-create to change.
+    public static let specHash = "io.rangectl.spec-hash"
+    /// The spec fields themselves (secrets hashed), so a plan can say which one changed.
+    public static let spec = "io.rangectl.spec"
+    /// A VM's interfaces as rangectl assigned them, in order: `net=ip,net=ip`.
+    public static let interfaces = "io.rangectl.interfaces"
+
+    /// The labels every object of `range` carries, the manifest's own labels first.
+    public static func common(range: String, manifestLabels: [KeyValue]) -> [KeyValue] {
+        manifestLabels + [KeyValue(Self.range, range), KeyValue(managed, "true")]
+    }
+}

@@ -1,0 +1,211 @@
+import RangeDiagnostics
+
+/// What it takes to make the engine match the manifest: the changes a reviewer reads and the
+/// operations that carry them out, in phases that run one after the other (each phase's
+/// operations are independent of each other and may run in parallel).
+public struct Reconciliation: Hashable, Sendable {
+    public var changes: [Change]
+    public var phases: [[EngineOperation]]
+
+    public init(changes: [Change], phases: [[EngineOperation]]) {
+        self.changes = changes
+        self.phases = phases
+    }
+
+    /// Nothing to do.
+    public static let none = Reconciliation(changes: [], phases: [])
+
+    public var operationCount: Int { phases.reduce(0) { $0 + $1.count } }
+}
+
+/// The pure diff between a desired range and what the engine holds (Compose's reconcile):
+/// create what is missing, re-create what changed in a way the engine cannot update, start what is
+/// stopped, delete what the range owns and the manifest no longer has. Decided once, here.
+public enum Reconciler {
+    public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange) -> Reconciliation {
+        var changes: [Change] = []
+        var removeContainers: [EngineOperation] = []
+        var removeNetworks: [EngineOperation] = []
+        var createNetworks: [EngineOperation] = []
+        var vmOperations: [EngineOperation] = []
+
+        // Networks, matched by their network label (first one wins; any other copy is deleted).
+        var networksByName: [String: ObservedNetwork] = [:]
+        var extraNetworks: [ObservedNetwork] = []
+        for n in observed.networks {
+            let key = n.labels[RangeLabels.network] ?? n.name
+            if networksByName[key] == nil { networksByName[key] = n } else { extraNetworks.append(n) }
+        }
+        var fresh: Set<String> = []   // networks created or re-created by this plan
+        for n in desired.networks {
+            guard let live = networksByName.removeValue(forKey: n.name) else {
+                changes.append(Change(.create, .network, n.name))
+                createNetworks.append(.createNetwork(n))
+                fresh.insert(n.name)
+                continue
+            }
+            let causes = networkCauses(n, live, desired: desired)
+            if !causes.isEmpty {
+                changes.append(Change(.replace, .network, n.name, detail: causes))
+                removeNetworks.append(.removeNetwork(name: live.name, id: live.id))
+                createNetworks.append(.createNetwork(n))
+                fresh.insert(n.name)
+            }
+        }
+
+        // VMs, matched by their VM label, case-insensitively as hostnames are.
+        var containersByVM: [String: ObservedContainer] = [:]
+        var extraContainers: [ObservedContainer] = []
+        for c in observed.containers {
+            let key = (c.labels[RangeLabels.vm] ?? c.name).lowercased()
+            if containersByVM[key] == nil { containersByVM[key] = c } else { extraContainers.append(c) }
+        }
+        for vm in desired.vms {
+            guard let live = containersByVM.removeValue(forKey: vm.hostname.lowercased()) else {
+                changes.append(Change(.create, .vm, vm.hostname))
+                vmOperations.append(.createVM(vm))
+                continue
+            }
+            var causes = specCauses(vm, live, desired: desired)
+            causes += interfaceCauses(vm, live, desired: desired)
+            let renewed = vm.interfaces.map(\.network).filter { fresh.contains($0) }
+            if !renewed.isEmpty {
+                causes.append("network \(renewed.joined(separator: ", ")) is (re-)created")
+            }
+            switch live.state {
+            case "running", "created", "exited": break
+            default: causes.append("state \(live.state)")
+            }
+            if !causes.isEmpty {
+                changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
+                removeContainers.append(.removeContainer(name: live.name, id: live.id))
+                vmOperations.append(.createVM(vm))
+            } else if live.state != "running" {
+                changes.append(Change(.update, .vm, vm.hostname, detail: ["start (\(live.state == "created" ? "never started" : "stopped"))"]))
+                vmOperations.append(.startVM(name: live.name, id: live.id))
+            }
+        }
+
+        // What the range owns and the manifest no longer has, containers before networks.
+        let goneContainers = (Array(containersByVM.values) + extraContainers).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for c in goneContainers {
+            changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name))
+            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+        }
+        let goneNetworks = (Array(networksByName.values) + extraNetworks).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for n in goneNetworks {
+            changes.append(Change(.delete, .network, n.labels[RangeLabels.network] ?? n.name))
+            removeNetworks.append(.removeNetwork(name: n.name, id: n.id))
+        }
+        let phases = [removeContainers, removeNetworks, createNetworks, vmOperations].filter { !$0.isEmpty }
+        return Reconciliation(changes: changes, phases: phases)
+    }
+
+    /// Everything of the range removed: containers, then networks.
+    public static func teardown(_ observed: ObservedRange) -> Reconciliation {
+        let empty = DesiredRange(name: observed.range, labels: [], networks: [], vms: [])
+        return reconcile(empty, observed)
+    }
+
+    // MARK: - Causes
+
+    static func networkCauses(_ n: DesiredNetwork, _ live: ObservedNetwork, desired: DesiredRange) -> [String] {
+        var causes: [String] = []
+        if live.name != n.dockerName { causes.append("name \(live.name) -> \(n.dockerName)") }
+        let want = JSONValue.object(SpecEncoding.networkSpec(n, labels: desired.labels))
+        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(want.serialized()), causes.isEmpty { return [] }
+        guard let text = live.labels[RangeLabels.spec], let had = JSONValue.parse(text) else {
+            return causes + ["its spec label is missing or changed on the engine"]
+        }
+        causes += fieldCauses(want, had)
+        if causes.isEmpty { causes.append("its spec hash label was changed on the engine") }
+        return causes
+    }
+
+    static func specCauses(_ vm: DesiredVM, _ live: ObservedContainer, desired: DesiredRange) -> [String] {
+        var causes: [String] = []
+        if live.name != vm.dockerName { causes.append("name \(live.name) -> \(vm.dockerName)") }
+        let want = JSONValue.object(SpecEncoding.vmSpec(vm, labels: desired.labels))
+        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(want.serialized()) { return causes }
+        guard let text = live.labels[RangeLabels.spec], let had = JSONValue.parse(text) else {
+            return causes + ["its spec label is missing or changed on the engine"]
+        }
+        let fields = fieldCauses(want, had)
+        return causes + (fields.isEmpty ? ["its spec hash label was changed on the engine"] : fields)
+    }
+
+    /// "image a -> b" for scalar fields, "env changed" for collections, in the spec's field order.
+    static func fieldCauses(_ want: JSONValue, _ had: JSONValue) -> [String] {
+        guard case let .object(fields) = want else { return [] }
+        var causes: [String] = []
+        for (key, value) in fields {
+            let old = had[key] ?? .null
+            guard old.canonical != value.canonical else { continue }
+            switch (old, value) {
+            case (.string, .string), (.int, .int), (.bool, .bool):
+                if key == "labels" {
+                    causes.append("labels changed")
+                } else {
+                    causes.append("\(key) \(display(old)) -> \(display(value))")
+                }
+            default:
+                causes.append("\(key) changed")
+            }
+        }
+        return causes
+    }
+
+    static func display(_ v: JSONValue) -> String {
+        switch v {
+        case let .string(s): return s
+        case let .int(i): return String(i)
+        case let .bool(b): return String(b)
+        default: return v.serialized()
+        }
+    }
+
+    /// Any change of a VM's NIC set, order or addresses is a re-create (CLI.md): the engine would
+    /// renumber NICs and move the default route on a running container.
+    static func interfaceCauses(_ vm: DesiredVM, _ live: ObservedContainer, desired: DesiredRange) -> [String] {
+        let assigned = live.assignedInterfaces
+        let wanted = vm.interfaces.map { ($0.network, $0.ip.description) }
+        var causes: [String] = []
+        if !assigned.elementsEqual(wanted, by: { $0.network == $1.0 && $0.ip == $1.1 }) {
+            for i in vm.interfaces {
+                if let old = assigned.first(where: { $0.network == i.network }) {
+                    if old.ip != i.ip.description {
+                        causes.append("\(i.name) \(i.network) \(old.ip) -> \(i.ip)")
+                    }
+                } else {
+                    causes.append("\(i.name) \(i.network) \(i.ip) added")
+                }
+            }
+            for old in assigned where !vm.interfaces.contains(where: { $0.network == old.network }) {
+                causes.append("\(old.network) \(old.ip) removed")
+            }
+            if causes.isEmpty {
+                causes.append("interface order \(assigned.map(\.network).joined(separator: ", ")) -> \(vm.interfaces.map(\.network).joined(separator: ", "))")
+            }
+            return causes
+        }
+        // The label matches the manifest: compare with what the engine really has (drift).
+        var expected: [String: DesiredInterface] = [:]
+        for i in vm.interfaces { expected["\(desired.name)-\(i.network)"] = i }
+        for i in vm.interfaces {
+            let dockerNetwork = "\(desired.name)-\(i.network)"
+            guard let e = live.endpoints.first(where: { $0.network == dockerNetwork }) else {
+                causes.append("\(i.name) \(i.network) was disconnected on the engine")
+                continue
+            }
+            if let ip = e.configuredIP, ip != i.ip.description {
+                causes.append("\(i.name) \(i.network) is \(ip) on the engine, planned \(i.ip)")
+            } else if e.configuredIP == nil {
+                causes.append("\(i.name) \(i.network) has no fixed address on the engine, planned \(i.ip)")
+            }
+        }
+        for e in live.endpoints where expected[e.network] == nil {
+            causes.append("attached to \(e.network) on the engine")
+        }
+        return causes
+    }
+}

@@ -1,0 +1,78 @@
+import RangeDiagnostics
+
+/// The spec of engine objects as rangectl records it in labels, and the stable hash of it.
+/// Pure and process-independent (no `Hasher`): the same spec gives the same label everywhere.
+public enum SpecEncoding {
+    /// FNV-1a, 64 bits, as 16 hex digits: a change detector, not a security boundary.
+    public static func hash(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Keys sorted bytewise, `k=v` joined by newlines (for hashing maps).
+    public static func canonical(_ map: [String: String]) -> String {
+        map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+    }
+
+    static func canonical(_ pairs: [KeyValue]) -> String {
+        pairs.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+    }
+
+    /// The fields of a VM that need a re-create to change, in a fixed order. Env values are hashed
+    /// so that a label never shows a secret.
+    public static func vmSpec(_ vm: DesiredVM, labels: [KeyValue]) -> [(String, JSONValue)] {
+        [
+            ("hostname", .string(vm.hostname)),
+            ("image", .string(vm.image)),
+            ("command", vm.command.map { .array($0.map { .string($0) }) } ?? .null),
+            ("env", .object(vm.env.map { ($0.key, .string(hash($0.value))) })),
+            ("cpu", .int(vm.cpu)),
+            ("ram_mb", .int(vm.ramMB)),
+            ("disk_gb", .int(vm.diskGB)),
+            ("cap_add", .array(vm.capAdd.map { .string($0) })),
+            ("sysctls", .object(vm.sysctls.map { ($0.key, .string($0.value)) })),
+            ("privileged", .bool(vm.privileged)),
+            ("labels", .string(hash(canonical(labels)))),
+        ]
+    }
+
+    public static func networkSpec(_ n: DesiredNetwork, labels: [KeyValue]) -> [(String, JSONValue)] {
+        [
+            ("subnet", .string(n.subnet.description)),
+            ("gateway", .string(n.gateway.description)),
+            ("internal", .bool(n.internal)),
+            ("labels", .string(hash(canonical(labels)))),
+        ]
+    }
+
+    /// `net=ip,net=ip` in interface order: what the interfaces label holds.
+    public static func interfaces(_ vm: DesiredVM) -> String {
+        vm.interfaces.map { "\($0.network)=\($0.ip)" }.joined(separator: ",")
+    }
+
+    /// Every label a VM's container carries.
+    public static func vmLabels(_ vm: DesiredVM, range: DesiredRange) -> [KeyValue] {
+        let spec = JSONValue.object(vmSpec(vm, labels: range.labels)).serialized()
+        return RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
+            KeyValue(RangeLabels.vm, vm.hostname),
+            KeyValue(RangeLabels.specHash, hash(spec)),
+            KeyValue(RangeLabels.spec, spec),
+            KeyValue(RangeLabels.interfaces, interfaces(vm)),
+        ]
+    }
+
+    /// Every label a network carries.
+    public static func networkLabels(_ n: DesiredNetwork, range: DesiredRange) -> [KeyValue] {
+        let spec = JSONValue.object(networkSpec(n, labels: range.labels)).serialized()
+        return RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
+            KeyValue(RangeLabels.network, n.name),
+            KeyValue(RangeLabels.specHash, hash(spec)),
+            KeyValue(RangeLabels.spec, spec),
+        ]
+    }
+}

@@ -1,0 +1,111 @@
+import Applier
+import ArgumentParser
+import DockerEngine
+import Engine
+import Plan
+import Planner
+import RangeDiagnostics
+
+/// `rangectl apply FILE|PLAN.json`: plan, show, confirm, then reconcile the engine to the manifest.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Reconcile the engine to the manifest (or to a saved plan, refused if the engine changed since)."
+    )
+
+    @Argument(help: "The manifest (YAML or JSON), a plan saved with `plan --out`, or - for standard input.")
+    var file: String
+
+    @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")
+    var autoApprove = false
+
+    @Option(help: "How many independent engine operations run at once.")
+    var parallelism = 8
+
+    @Flag(help: "Print one JSON document on standard output instead of text.")
+    var json = false
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard parallelism >= 1 && parallelism <= 64 else { throw ValidationError("--parallelism must be between 1 and 64") }
+    }
+
+    func run() throws {
+        let input: ManifestInput
+        switch ManifestInput.read(file) {
+        case let .failure(d):
+            finish(Plan(range: "", diagnostics: [d], desired: nil, changes: []), report: nil)
+            throw ExitCode(1)
+        case let .success(i):
+            input = i
+        }
+        let connector = { engine.connect().map { $0 as any ContainerEngine } }
+        let live: LivePlan
+        var connected: (any ContainerEngine)?
+        if let document = JSONValue.parse(String(decoding: input.bytes, as: UTF8.self)), SavedPlan.looksLikePlan(document) {
+            live = savedPlan(document, file: input.displayName, connected: &connected)
+        } else {
+            live = LivePlanning.plan(RangeCompiler.parse(input.bytes, file: input.displayName), engine: {
+                let result = connector()
+                if case let .success(e) = result { connected = e }
+                return result
+            })
+        }
+        guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
+            finish(live.plan, report: nil)
+            throw ExitCode(1)
+        }
+        if !json { PlanCommand.show(live.plan, json: false) }
+        if live.reconciliation.phases.isEmpty {
+            if json { finish(live.plan, report: ApplyReport()) }
+            return
+        }
+        let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: parallelism,
+                                 autoApprove: autoApprove, json: json)
+        let report = try runner.run(live.reconciliation, verb: "apply")
+        if json { finish(live.plan, report: report) }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// A saved plan is applied only if the engine still holds exactly what it was planned against.
+    private func savedPlan(_ document: JSONValue, file: String, connected: inout (any ContainerEngine)?) -> LivePlan {
+        func refused(_ d: Diagnostic, range: String = "") -> LivePlan {
+            LivePlan(plan: Plan(range: range, diagnostics: [d], desired: nil, changes: []), reconciliation: .none, inventory: nil)
+        }
+        let saved: SavedPlan
+        switch SavedPlan.read(document) {
+        case let .failure(e): return refused(.error(.stalePlan, "\(file) is not a plan that can be applied: \(e.reason)", at: nil))
+        case let .success(s): saved = s
+        }
+        let e: any ContainerEngine
+        switch engine.connect() {
+        case let .failure(d): return refused(d, range: saved.desired.name)
+        case let .success(x): e = x
+        }
+        connected = e
+        let inventory: EngineInventory
+        do { inventory = try e.inventory() } catch { return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name) }
+        let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
+        guard inventory.observed(range: saved.desired.name).fingerprint == saved.fingerprint else {
+            return refused(stale, range: saved.desired.name)
+        }
+        let live = LivePlanning.against(Compilation(rangeName: saved.desired.name, desired: saved.desired, diagnostics: []),
+                                        inventory: inventory, engine: e)
+        if live.plan.valid && live.plan.changes != saved.changes {
+            return refused(stale, range: saved.desired.name)
+        }
+        return live
+    }
+
+    /// The JSON document (plan, and the apply's result when there was one), or diagnostics in text.
+    private func finish(_ plan: Plan, report: ApplyReport?) {
+        guard json else {
+            Terminal.printDiagnostics(plan.diagnostics)
+            return
+        }
+        guard case var .object(fields) = PlanJSON.document(plan) else { return }
+        if let report { fields.append(("apply", ApplyRunner.reportJSON(report))) }
+        Terminal.printJSON(.object(fields))
+    }
+}

@@ -1,0 +1,79 @@
+import Applier
+import ArgumentParser
+import DockerEngine
+import Engine
+import Foundation
+import Plan
+import RangeDiagnostics
+
+/// Confirms, executes and reports a reconciliation; shared by `apply` and `destroy`.
+struct ApplyRunner {
+    var engine: any ContainerEngine
+    var desired: DesiredRange
+    var cpus: Int
+    var parallelism: Int
+    var autoApprove: Bool
+    var json: Bool
+
+    /// Runs it; returns the report and the JSON document of the result.
+    func run(_ reconciliation: Reconciliation, verb: String) throws -> ApplyReport {
+        switch Confirmation.ask("Do you want to \(verb) range \(desired.name) on \(engine.endpoint)?", autoApprove: autoApprove) {
+        case .approved: break
+        case .declined:
+            Terminal.writeError("rangectl: \(verb) cancelled; nothing was changed\n")
+            throw ExitCode(1)
+        case .needsAutoApprove:
+            Terminal.printDiagnostics([.error(.confirmationRequired, "\(verb) needs --auto-approve when standard input is not a terminal; nothing was changed", at: nil)])
+            throw ExitCode(1)
+        }
+        let start = Date()
+        let callsBefore = (engine as? DockerEngine)?.calls
+        let quiet = json
+        let applier = Applier(engine: engine, desired: desired, cpus: cpus, parallelism: parallelism) { event in
+            guard !quiet else { return }
+            Terminal.write(ApplyRunner.progressLine(event))
+        }
+        if !json { Terminal.write("\n") }
+        let report = applier.apply(reconciliation)
+        let seconds = Date().timeIntervalSince(start)
+        let calls = callsBefore.flatMap { before in (engine as? DockerEngine).map { $0.calls - before } }
+        if !json { Terminal.write(Self.summary(report, seconds: seconds, calls: calls, verb: verb)) }
+        return report
+    }
+
+    static func progressLine(_ e: ApplyEvent) -> String {
+        let symbol: String
+        switch e.operation {
+        case .createNetwork, .createVM: symbol = "+"
+        case .removeContainer, .removeNetwork: symbol = "-"
+        case .startVM: symbol = "~"
+        }
+        let time = String(format: "%.2fs", e.seconds)
+        if let error = e.error {
+            return "  ! \(e.operation.summary) \(e.operation.objectName) FAILED after \(time): \(error)\n"
+        }
+        return "  \(symbol) \(e.operation.summary) \(e.operation.objectName) (\(time))\n"
+    }
+
+    static func summary(_ r: ApplyReport, seconds: Double, calls: Int?, verb: String) -> String {
+        let callText = calls.map { ", \($0) engine calls" } ?? ""
+        if r.succeeded {
+            return "\n\(verb.capitalized) complete: \(r.done.count) operations in \(String(format: "%.2f", seconds)) s\(callText).\n"
+        }
+        var out = "\n\(verb.capitalized) \(r.interrupted ? "interrupted" : "failed") after \(String(format: "%.2f", seconds)) s: \(r.done.count) done, \(r.failed.count) failed, \(r.notStarted.count) not started.\n"
+        for f in r.failed { out += "  failed:      \(f.operation.summary) \(f.operation.objectName): \(f.error)\n" }
+        for op in r.notStarted { out += "  not started: \(op.intent) \(op.objectName)\n" }
+        out += "Nothing is lost: run \(verb) again once the cause is fixed; it continues from what the engine holds.\n"
+        return out
+    }
+
+    static func reportJSON(_ r: ApplyReport) -> JSONValue {
+        func op(_ o: EngineOperation) -> JSONValue { .object([("operation", .string(o.intent)), ("name", .string(o.objectName))]) }
+        return .object([
+            ("succeeded", .bool(r.succeeded)),
+            ("done", .array(r.done.map(op))),
+            ("failed", .array(r.failed.map { f in .object([("operation", .string(f.operation.intent)), ("name", .string(f.operation.objectName)), ("error", .string(f.error))]) })),
+            ("not_started", .array(r.notStarted.map(op))),
+        ])
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Engine
+import Plan
+import Planner
+import RangeDiagnostics
+
+/// `rangectl destroy FILE`: remove every object the range owns by label, and nothing else.
+struct DestroyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "destroy",
+        abstract: "Remove every engine object of the range (by its labels), nothing else."
+    )
+
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    var file: String
+
+    @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")
+    var autoApprove = false
+
+    @Option(help: "How many independent engine operations run at once.")
+    var parallelism = 8
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        let compilation: Compilation
+        switch ManifestInput.read(file) {
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        case let .success(input):
+            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+        }
+        Terminal.printDiagnostics(compilation.diagnostics)
+        guard compilation.valid else { throw ExitCode(1) }
+        let e: any ContainerEngine
+        switch engine.connect() {
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        case let .success(x): e = x
+        }
+        let inventory: EngineInventory
+        do { inventory = try e.inventory() } catch {
+            Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])
+            throw ExitCode(1)
+        }
+        let observed = inventory.observed(range: compilation.rangeName)
+        let teardown = Reconciler.teardown(observed)
+        let empty = DesiredRange(name: compilation.rangeName, labels: [], networks: [], vms: [])
+        Terminal.write(PlanText.render(Plan(range: compilation.rangeName, diagnostics: [], desired: empty, changes: teardown.changes),
+                                       header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
+        guard !teardown.phases.isEmpty else { return }
+        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: parallelism, autoApprove: autoApprove, json: false)
+        let report = try runner.run(teardown, verb: "destroy")
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}

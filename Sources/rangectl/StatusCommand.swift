@@ -1,0 +1,165 @@
+import ArgumentParser
+import Engine
+import Plan
+import Planner
+import RangeDiagnostics
+
+/// `rangectl status FILE`: each VM's state and each NIC as it really is inside the VM.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the live range: each VM, its state, each NIC's real name, network, address, MAC, default route."
+    )
+
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    var file: String
+
+    @Flag(help: "Print one JSON document on standard output instead of text.")
+    var json = false
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        let compilation: Compilation
+        switch ManifestInput.read(file) {
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        case let .success(input):
+            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+        }
+        guard compilation.valid, let desired = compilation.desired else {
+            Terminal.printDiagnostics(compilation.diagnostics)
+            throw ExitCode(1)
+        }
+        let e: any ContainerEngine
+        switch engine.connect() {
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        case let .success(x): e = x
+        }
+        let inventory: EngineInventory
+        do { inventory = try e.inventory() } catch {
+            Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])
+            throw ExitCode(1)
+        }
+        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), apiVersion: inventory.apiVersion, engine: e)
+        if json {
+            Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
+        } else {
+            Terminal.write(RangeStatus.text(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
+        }
+    }
+}
+
+/// One VM as `status` shows it.
+struct VMStatus {
+    struct NIC {
+        var name: String
+        var network: String
+        var ip: String
+        var mac: String
+        var defaultRoute: Bool
+        /// True when the name and default route come from prediction, not from inside the VM.
+        var predicted: Bool
+    }
+
+    var hostname: String
+    var dockerName: String
+    var state: String
+    var nics: [NIC]
+}
+
+enum RangeStatus {
+    static func collect(_ desired: DesiredRange, observed: ObservedRange, apiVersion: APIVersion, engine: any ContainerEngine) -> [VMStatus] {
+        var byVM: [String: ObservedContainer] = [:]
+        for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
+        let prefix = "\(desired.name)-"
+        return desired.vms.map { vm in
+            guard let c = byVM[vm.hostname.lowercased()] else {
+                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [])
+            }
+            let live = c.state == "running" ? readInside(c, engine: engine) : nil
+            let predicted = apiVersion < APIVersion.interfaceOrder ? Preflight.predictedOrder(vm, desired) : vm.interfaces
+            let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+            let predictedRoute = predicted.first { !internalNetworks.contains($0.network) }?.network
+            var nics: [VMStatus.NIC] = c.endpoints.map { e in
+                let network = e.network.hasPrefix(prefix) ? String(e.network.dropFirst(prefix.count)) : e.network
+                let ip = e.configuredIP ?? ""
+                if let live, let name = live.names[ip] {
+                    return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false)
+                }
+                let index = predicted.firstIndex { $0.network == network }
+                return .init(name: index.map { "eth\($0)" } ?? "?", network: network, ip: ip, mac: e.mac ?? "",
+                             defaultRoute: network == predictedRoute, predicted: true)
+            }
+            nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state, nics: nics)
+        }
+    }
+
+    /// Interface names by address and the default route's interface, read with `ip` inside the VM;
+    /// nil when the image cannot tell (no `ip`, or the exec failed).
+    static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?)? {
+        guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
+        var names: [String: String] = [:]
+        for line in addr.output.split(separator: "\n") {
+            // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 4, let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { continue }
+            let ip = words[inet + 1].split(separator: "/")[0]
+            names[String(ip)] = String(words[1])
+        }
+        var defaultInterface: String?
+        if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show", "default"]), route.exitCode == 0 {
+            let words = route.output.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            if let dev = words.firstIndex(of: "dev"), dev + 1 < words.count { defaultInterface = String(words[dev + 1]) }
+        }
+        return (names, defaultInterface)
+    }
+
+    static func text(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: APIVersion) -> String {
+        var out = "range \(desired.name) on \(engine.endpoint) (API \(apiVersion))\n\n"
+        let width = views.map(\.hostname.count).max() ?? 0
+        for v in views {
+            out += "  \(v.hostname.padding(width))  \(v.state)"
+            out += v.state == "absent" ? "\n" : "  \(v.dockerName)\n"
+            let netWidth = v.nics.map(\.network.count).max() ?? 0
+            for n in v.nics {
+                out += "    \(n.name.padding(5)) \(n.network.padding(netWidth))  \(n.ip.padding(15))  \(n.mac.isEmpty ? "-".padding(17) : n.mac)"
+                if n.defaultRoute { out += "  default route" }
+                if n.predicted { out += "  (predicted)" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    static func json(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: APIVersion) -> JSONValue {
+        .object([
+            ("format_version", .string("1")),
+            ("range", .string(desired.name)),
+            ("engine", .object([("host", .string(engine.endpoint)), ("api_version", .string(apiVersion.description))])),
+            ("vms", .array(views.map { v in
+                .object([
+                    ("hostname", .string(v.hostname)),
+                    ("docker_name", .string(v.dockerName)),
+                    ("state", .string(v.state)),
+                    ("interfaces", .array(v.nics.map { n in
+                        .object([
+                            ("name", .string(n.name)), ("network", .string(n.network)), ("ip", .string(n.ip)),
+                            ("mac", .string(n.mac)), ("default_route", .bool(n.defaultRoute)), ("predicted", .bool(n.predicted)),
+                        ])
+                    })),
+                ])
+            })),
+        ])
+    }
+}
+
+private extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
