@@ -45,6 +45,10 @@ let package = Package(
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"]),
         .testTarget(
+            name: "ApplierTests",
+            dependencies: ["Applier", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
+        ),
+        .testTarget(
             name: "CLITests",
             dependencies: ["rangectl", "Planner", "Manifest", "Plan", "RangeDiagnostics"],
             exclude: ["Golden"]

@@ -1,0 +1,48 @@
+import Applier
+import Engine
+import InMemoryEngine
+import Plan
+import Planner
+import RangeDiagnostics
+import Testing
+
+/// A small manifest for the applier's tests: range `t`, networks a (10.200.1.0/24) and b (10.200.2.0/24).
+func lab(_ vms: String, networks: String = "  - {name: a, subnet: 10.200.1.0/24}\n  - {name: b, subnet: 10.200.2.0/24}") -> String {
+    "version: 1\nname: t\nnetworks:\n\(networks)\n" + (vms.isEmpty ? "vms: []\n" : "vms:\n\(vms)\n")
+}
+
+/// What one plan against the engine decided: the live plan as `rangectl plan` would make it.
+struct Planned {
+    var desired: DesiredRange
+    var diagnostics: [Diagnostic]
+    var reconciliation: Reconciliation
+    var fingerprint: String
+}
+
+/// Observe, pin, compile, preflight and reconcile: `rangectl plan` without the CLI.
+func plan(_ text: String, on engine: InMemoryEngine) throws -> Planned {
+    let inventory = try engine.inventory()
+    let parsed = RangeCompiler.parse(Array(text.utf8), file: "t.yaml")
+    let name = RangeCompiler.plan(parsed).rangeName
+    let observed = inventory.observed(range: name)
+    let pins = observed.assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+    let compiled = RangeCompiler.plan(parsed, pins: pins)
+    let desired = try #require(compiled.desired, "invalid manifest: \(compiled.diagnostics)")
+    let diagnostics = compiled.diagnostics + Preflight.check(desired, inventory)
+    return Planned(desired: desired, diagnostics: diagnostics, reconciliation: Reconciler.reconcile(desired, observed),
+                   fingerprint: observed.fingerprint)
+}
+
+/// Plans and applies; returns the plan and the report.
+@discardableResult
+func apply(_ text: String, on engine: InMemoryEngine, parallelism: Int = 8) throws -> (Planned, ApplyReport) {
+    let p = try plan(text, on: engine)
+    #expect(!p.diagnostics.hasErrors, "preflight: \(p.diagnostics.map(\.message))")
+    let applier = Applier(engine: engine, desired: p.desired, cpus: engine.cpus, parallelism: parallelism) { _ in }
+    return (p, applier.apply(p.reconciliation))
+}
+
+/// The changes as `action kind name: detail; detail`.
+func describe(_ changes: [Change]) -> [String] {
+    changes.map { c in "\(c.action.rawValue) \(c.kind.rawValue) \(c.name)" + (c.detail.isEmpty ? "" : ": " + c.detail.joined(separator: "; ")) }
+}
