@@ -48,11 +48,15 @@ let package = Package(
             name: "ApplierTests",
             dependencies: ["Applier", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
         ),
+        // Running the built binary and other programs from tests.
+        .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Planner", "Manifest", "Plan", "RangeDiagnostics"],
+            dependencies: ["rangectl", "TestSupport"],
             exclude: ["Golden"]
         ),
+        // Against a real Docker engine (scripts/engine-up.sh brings one up).
+        .testTarget(name: "EndToEndTests", dependencies: ["rangectl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

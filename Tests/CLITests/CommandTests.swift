@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Exit codes, stream discipline and formats of `validate`, `plan --offline` and `schema` (CLI.md).
 struct CommandTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The text and JSON plan of every example manifest, compared byte for byte with checked-in goldens.
 /// Re-record on purpose with `RANGECTL_RECORD_GOLDEN=1 swift test --filter GoldenTests`, then

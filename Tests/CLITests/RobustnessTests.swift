@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// No input crashes the tool: every hostile file ends in exit 1 with a located, coded diagnostic.
 struct RobustnessTests {

@@ -1,11 +1,10 @@
 import Foundation
-import Testing
 
-/// The package root, found from this file's path (Tests/CLITests/Support.swift).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The package root, found from this file's path (Tests/Support/Process.swift).
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The `rangectl` built beside the test bundle (the test target depends on it, so it is built first).
-let rangectlBinary: URL = {
+public let rangectlBinary: URL = {
     let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     var dir = testBinary.deletingLastPathComponent()
     // The XCTest bundle on Linux is a file in the build folder; on other layouts walk up a little.
@@ -17,15 +16,15 @@ let rangectlBinary: URL = {
     return packageRoot.appendingPathComponent(".build/debug/rangectl")
 }()
 
-struct RunResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var stdoutBytes: Data
+public struct RunResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutBytes: Data
 }
 
 /// Runs a program with arguments, optional standard input and extra environment; never uses a shell.
-func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
          directory: URL = packageRoot) throws -> RunResult {
     let process = Process()
     process.executableURL = executable
@@ -53,12 +52,12 @@ func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environme
                      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
 }
 
-func rangectl(_ arguments: String..., stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
+public func rangectl(_ arguments: String..., stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
     try run(rangectlBinary, arguments, stdin: stdin, environment: environment)
 }
 
 /// A temporary directory removed at the end of the test.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+public func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rangectl-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -66,7 +65,7 @@ func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
 }
 
 /// The example manifests, sorted, as paths relative to the package root.
-func exampleManifests() throws -> [String] {
+public func exampleManifests() throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("manifests").path)
         .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
         .sorted()

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The local engine the end-to-end tests use, through the docker CLI (an independent client).
+enum LocalEngine {
+    /// True when an engine answers, or when one must (CI=true, RANGECTL_E2E=1): then a missing
+    /// engine fails the tests instead of skipping them.
+    static let required: Bool = {
+        let env = ProcessInfo.processInfo.environment
+        return env["CI"] == "true" || env["RANGECTL_E2E"] == "1" || answers
+    }()
+
+    static let answers: Bool = (try? docker("info").status == 0) ?? false
+
+    /// The engine's API version, e.g. 1.41.
+    static let apiVersion: (Int, Int) = {
+        let text = (try? docker("version", "--format", "{{.Server.APIVersion}}").stdout) ?? ""
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : (0, 0)
+    }()
+
+    @discardableResult
+    static func docker(_ arguments: String...) throws -> RunResult {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), ["docker"] + arguments)
+    }
+
+    /// Addresses by interface name inside a running container, from `ip -o -4 addr show`.
+    static func addresses(in container: String) throws -> [String: String] {
+        let r = try docker("exec", container, "ip", "-o", "-4", "addr", "show")
+        #expect(r.status == 0, "ip addr in \(container): \(r.stderr)")
+        var out: [String: String] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if let inet = words.firstIndex(of: "inet"), inet + 1 < words.count, words[1] != "lo" {
+                out[String(words[1])] = String(words[inet + 1])
+            }
+        }
+        return out
+    }
+
+    /// The default route inside a running container: (gateway, interface).
+    static func defaultRoute(in container: String) throws -> (via: String, dev: String)? {
+        let r = try docker("exec", container, "ip", "route", "show", "default")
+        let words = r.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        guard let via = words.firstIndex(of: "via"), let dev = words.firstIndex(of: "dev") else { return nil }
+        return (words[via + 1], words[dev + 1])
+    }
+
+    /// Names of engine objects carrying `io.rangectl.range=<range>`.
+    static func labelled(_ range: String) throws -> (containers: [String], networks: [String]) {
+        let c = try docker("ps", "-a", "--filter", "label=io.rangectl.range=\(range)", "--format", "{{.Names}}")
+        let n = try docker("network", "ls", "--filter", "label=io.rangectl.range=\(range)", "--format", "{{.Name}}")
+        return (c.stdout.split(separator: "\n").map(String.init).sorted(), n.stdout.split(separator: "\n").map(String.init).sorted())
+    }
+}
+
+/// A manifest written to a temporary file for one test, destroyed on the engine afterwards.
+final class TestRange {
+    let name: String
+    let path: URL
+    private let dir: URL
+
+    init(_ name: String) throws {
+        precondition(name.hasPrefix("t"), "test ranges start with t")
+        self.name = name
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("rangectl-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        path = dir.appendingPathComponent("\(name).yaml")
+    }
+
+    func write(_ body: String) throws {
+        try ("version: 1\nname: \(name)\n" + body).write(to: path, atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func rangectl(_ arguments: String...) throws -> RunResult {
+        try run(rangectlBinary, arguments + [path.path])
+    }
+
+    /// Applies and checks that a second plan finds nothing to do.
+    func converge(_ what: String = "") throws {
+        let applied = try rangectl("apply", "--auto-approve")
+        #expect(applied.status == 0, "apply \(what): \(applied.stdout)\(applied.stderr)")
+        let again = try rangectl("plan", "--detailed-exitcode")
+        #expect(again.status == 0, "re-plan after \(what) must be a no-op: \(again.stdout)\(again.stderr)")
+    }
+
+    /// Removes everything of the range (and the temporary folder); used in `defer`.
+    func destroy() {
+        _ = try? rangectl("destroy", "--auto-approve")
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
