@@ -58,7 +58,11 @@ struct ApplyCommand: ParsableCommand {
         }
         if !json { PlanCommand.show(live.plan, json: false) }
         if live.reconciliation.phases.isEmpty {
-            if json { finish(live.plan, report: ApplyReport()) }
+            if json {
+                finish(live.plan, report: ApplyReport())
+            } else if let calls = (engineInUse as? DockerEngine)?.calls {
+                Terminal.write("Nothing to apply (\(calls) engine calls in all).\n")
+            }
             return
         }
         let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: parallelism,

@@ -27,7 +27,6 @@ struct ApplyRunner {
             throw ExitCode(1)
         }
         let start = Date()
-        let callsBefore = (engine as? DockerEngine)?.calls
         let quiet = json
         let applier = Applier(engine: engine, desired: desired, cpus: cpus, parallelism: parallelism) { event in
             guard !quiet else { return }
@@ -36,7 +35,7 @@ struct ApplyRunner {
         if !json { Terminal.write("\n") }
         let report = applier.apply(reconciliation)
         let seconds = Date().timeIntervalSince(start)
-        let calls = callsBefore.flatMap { before in (engine as? DockerEngine).map { $0.calls - before } }
+        let calls = (engine as? DockerEngine)?.calls
         if !json { Terminal.write(Self.summary(report, seconds: seconds, calls: calls, verb: verb)) }
         return report
     }
@@ -56,7 +55,7 @@ struct ApplyRunner {
     }
 
     static func summary(_ r: ApplyReport, seconds: Double, calls: Int?, verb: String) -> String {
-        let callText = calls.map { ", \($0) engine calls" } ?? ""
+        let callText = calls.map { ", \($0) engine calls in all" } ?? ""
         if r.succeeded {
             return "\n\(verb.capitalized) complete: \(r.done.count) operations in \(String(format: "%.2f", seconds)) s\(callText).\n"
         }

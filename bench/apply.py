@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Apply benchmark (issue 3): a range of 60 VMs x 3 NICs applied on the local engine by
+
+  rangectl   `rangectl apply --auto-approve`, its no-op re-apply, and `rangectl destroy`
+  compose    `docker-compose up -d` (Debian's docker-compose 1.29) on the equivalent compose file
+             with static ipv4_address, its no-op re-run, and `down`
+  cli        a sequential script of docker CLI calls (network create, create, connect, start)
+  floor      the same create / connect / start calls as raw Engine API requests, 8 parallel
+             workers: the engine's own floor; teardown likewise
+
+Each method starts from an engine without the range and cleans up after itself. Times are wall
+seconds, best of --rounds. Usage: bench/run-apply.sh [--rounds 2] [--vms 60]
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+RANGE = "tbench"
+NETS = [("n0", "10.200.60.0/24"), ("n1", "10.200.61.0/24"), ("n2", "10.200.62.0/24")]
+SOCK = "/var/run/docker.sock"
+
+
+def manifest(vms):
+    lines = ["version: 1", f"name: {RANGE}", "networks:"]
+    lines += [f"  - {{name: {n}, subnet: {s}}}" for n, s in NETS]
+    lines.append("vms:")
+    for v in range(vms):
+        lines.append(f"  - {{hostname: vm{v:02d}, image: busybox:latest, cpu: 1, ram_mb: 512, networks: [n0, n1, n2], command: [sleep, infinity]}}")
+    return "\n".join(lines) + "\n"
+
+
+def ip(subnet, v):
+    base = subnet.split("/")[0].rsplit(".", 1)[0]
+    return f"{base}.{10 + v}"
+
+
+def compose_file(vms):
+    out = {"version": "2.4", "networks": {}, "services": {}}
+    for n, s in NETS:
+        out["networks"][n] = {"ipam": {"config": [{"subnet": s, "gateway": ip(s, -9)}]}}
+    for v in range(vms):
+        out["services"][f"vm{v:02d}"] = {
+            "image": "busybox:latest", "command": ["sleep", "infinity"], "hostname": f"vm{v:02d}",
+            "cpus": 1, "mem_limit": "512m",
+            "networks": {n: {"ipv4_address": ip(s, v)} for n, s in NETS},
+        }
+    return json.dumps(out, indent=1)
+
+
+class UnixHTTP(http.client.HTTPConnection):
+    def __init__(self):
+        super().__init__("localhost", timeout=300)
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(SOCK)
+
+
+def api(conn, method, path, body=None):
+    data = json.dumps(body) if body is not None else None
+    conn.request(method, "/v1.41" + path, body=data, headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    payload = r.read()
+    if r.status >= 400 and r.status != 404:
+        raise RuntimeError(f"{method} {path}: {r.status} {payload[:200]}")
+    return json.loads(payload) if payload and r.headers.get("Content-Type", "").startswith("application/json") else None
+
+
+def parallel(jobs, workers=8):
+    """Runs callables on `workers` threads, each with its own connection."""
+    lock = threading.Lock()
+    queue = list(jobs)
+    errors = []
+
+    def worker():
+        conn = UnixHTTP()
+        while True:
+            with lock:
+                if not queue or errors:
+                    return
+                job = queue.pop(0)
+            try:
+                job(conn)
+            except Exception as e:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(e)
+
+    threads = [threading.Thread(target=worker) for _ in range(min(workers, len(queue)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def floor_up(vms):
+    prefix = "tbenchf"
+
+    def net(n, s):
+        return lambda c: api(c, "POST", "/networks/create", {"Name": f"{prefix}-{n}", "CheckDuplicate": True,
+                                                              "IPAM": {"Config": [{"Subnet": s, "Gateway": ip(s, -9)}]}})
+
+    parallel([net(n, s) for n, s in NETS])
+
+    def vm(v):
+        def job(c):
+            (n0, s0), rest = NETS[0], NETS[1:]
+            created = api(c, "POST", f"/containers/create?name={prefix}-vm{v:02d}", {
+                "Hostname": f"vm{v:02d}", "Image": "busybox:latest", "Cmd": ["sleep", "infinity"],
+                "HostConfig": {"NetworkMode": f"{prefix}-{n0}", "NanoCpus": 10**9, "Memory": 512 << 20},
+                "NetworkingConfig": {"EndpointsConfig": {f"{prefix}-{n0}": {"IPAMConfig": {"IPv4Address": ip(s0, v)}}}}})
+            for n, s in rest:
+                api(c, "POST", f"/networks/{prefix}-{n}/connect",
+                    {"Container": created["Id"], "EndpointConfig": {"IPAMConfig": {"IPv4Address": ip(s, v)}}})
+            api(c, "POST", f"/containers/{created['Id']}/start")
+        return job
+
+    parallel([vm(v) for v in range(vms)])
+
+
+def floor_down(vms):
+    prefix = "tbenchf"
+    parallel([(lambda v: lambda c: api(c, "DELETE", f"/containers/{prefix}-vm{v:02d}?force=true&v=true"))(v) for v in range(vms)])
+    parallel([(lambda n: lambda c: api(c, "DELETE", f"/networks/{prefix}-{n}"))(n) for n, _ in NETS])
+
+
+def cli_up(vms):
+    prefix = "tbenchs"
+    for n, s in NETS:
+        sh(["docker", "network", "create", "--subnet", s, "--gateway", ip(s, -9), f"{prefix}-{n}"])
+    for v in range(vms):
+        name = f"{prefix}-vm{v:02d}"
+        (n0, s0), rest = NETS[0], NETS[1:]
+        sh(["docker", "create", "--name", name, "--hostname", f"vm{v:02d}", "--cpus", "1", "--memory", "512m",
+            "--network", f"{prefix}-{n0}", "--ip", ip(s0, v), "busybox:latest", "sleep", "infinity"])
+        for n, s in rest:
+            sh(["docker", "network", "connect", "--ip", ip(s, v), f"{prefix}-{n}", name])
+        sh(["docker", "start", name])
+
+
+def cli_down(vms):
+    prefix = "tbenchs"
+    for v in range(vms):
+        sh(["docker", "rm", "-f", f"{prefix}-vm{v:02d}"])
+    for n, _ in NETS:
+        sh(["docker", "network", "rm", f"{prefix}-{n}"])
+
+
+def sh(argv, **kw):
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(argv[:6])}...: exit {r.returncode}: {r.stderr[:500]}")
+    return r.stdout
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--vms", type=int, default=60)
+    parser.add_argument("--bin", default=".build/release/rangectl")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp()
+    mpath = os.path.join(tmp, f"{RANGE}.yaml")
+    with open(mpath, "w") as f:
+        f.write(manifest(args.vms))
+    cdir = os.path.join(tmp, "compose")
+    os.makedirs(cdir)
+    with open(os.path.join(cdir, "docker-compose.yml"), "w") as f:
+        f.write(compose_file(args.vms))
+
+    best = {}
+
+    def record(key, value):
+        best[key] = min(best.get(key, float("inf")), value)
+
+    calls = {}
+    for _ in range(args.rounds):
+        t, _ = timed(lambda: floor_up(args.vms)); record("floor apply", t)
+        t, _ = timed(lambda: floor_down(args.vms)); record("floor destroy", t)
+
+        t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
+        record("rangectl apply", t)
+        calls["apply"] = re.search(r"(\d+) engine calls", out).group(1)
+        t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
+        record("rangectl no-op re-apply", t)
+        calls["no-op"] = re.search(r"(\d+) engine calls", out).group(1)
+        t, out = timed(lambda: sh([args.bin, "destroy", "--auto-approve", mpath]))
+        record("rangectl destroy", t)
+        calls["destroy"] = re.search(r"(\d+) engine calls", out).group(1)
+
+        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose up -d", t)
+        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose no-op re-run", t)
+        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "down", "-t", "0"], cwd=cdir)); record("compose down", t)
+
+        t, _ = timed(lambda: cli_up(args.vms)); record("cli script apply", t)
+        t, _ = timed(lambda: cli_down(args.vms)); record("cli script destroy", t)
+
+    print(f"{args.vms} VMs x {len(NETS)} NICs, best of {args.rounds} rounds (seconds)")
+    for key in ["floor apply", "rangectl apply", "compose up -d", "cli script apply", "rangectl no-op re-apply",
+                "compose no-op re-run", "floor destroy", "rangectl destroy", "compose down", "cli script destroy"]:
+        print(f"  {key:<26} {best[key]:7.2f}")
+    print(f"  rangectl apply / floor     {best['rangectl apply'] / best['floor apply']:7.2f}x")
+    print(f"  rangectl destroy / floor   {best['rangectl destroy'] / best['floor destroy']:7.2f}x")
+    print(f"  engine calls: apply {calls['apply']}, no-op re-apply {calls['no-op']}, destroy {calls['destroy']}")
+
+
+if __name__ == "__main__":
+    main()
