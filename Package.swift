@@ -44,6 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"]),
         .testTarget(
             name: "ApplierTests",
             dependencies: ["Applier", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
