@@ -114,8 +114,12 @@ public final class Applier: @unchecked Sendable {
         case let .createVM(vm):
             let id = try engine.createContainer(vm, range: desired, labels: SpecEncoding.vmLabels(vm, range: desired), cpus: cpus)
             try engine.startContainer(id: id)
-        case let .startVM(_, id):
+            if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
+        case let .startVM(vm, id):
             try engine.startContainer(id: id)
+            if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
+        case let .setRoutes(vm, id):
+            try engine.setRoutes(vm, containerID: id, range: desired)
         }
     }
 }

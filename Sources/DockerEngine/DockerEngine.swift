@@ -75,16 +75,24 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     // MARK: - Networks
 
+    /// A network with a router gets the engine's gateway at `bridge_ip` (the router holds the
+    /// range's gateway), and, when `internal`, no NAT instead of the engine's `Internal` flag, which
+    /// would drop the traffic the router forwards (ENGINE.md).
     public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
+        var options: [(String, JSONValue)] = []
+        if network.router != nil && network.internal {
+            options.append(("com.docker.network.bridge.enable_ip_masquerade", .string("false")))
+        }
         let body = JSONValue.object([
             ("Name", .string(network.dockerName)),
             ("CheckDuplicate", .bool(true)),
             ("Driver", .string("bridge")),
-            ("Internal", .bool(network.internal)),
+            ("Internal", .bool(network.engineInternal)),
             ("IPAM", .object([
                 ("Driver", .string("default")),
-                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.gateway.description))])])),
+                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
             ])),
+            ("Options", .object(options)),
             ("Labels", Self.map(labels)),
         ])
         let created: IdResponse = try post("/networks/create", body)
@@ -174,9 +182,44 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         return (inspect.ExitCode ?? -1, Self.demultiplex(response.body))
     }
 
+    public func startedAt(container id: String) throws -> String {
+        let inspect: ContainerInspect = try get("/containers/\(id)/json")
+        return inspect.State?.StartedAt ?? ""
+    }
+
+    public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
+        let helper: IdResponse = try post("/containers/create", .object([
+            ("Image", .string(range.helperImage)),
+            ("Cmd", .array(RouteSetting.command(vm).map { .string($0) })),
+            ("Labels", Self.map(RouteSetting.helperLabels(vm, range: range))),
+            ("HostConfig", .object([
+                ("NetworkMode", .string("container:\(containerID)")),
+                ("CapAdd", .array([.string("NET_ADMIN")])),
+            ])),
+        ]))
+        // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
+        defer { try? removeContainer(id: helper.Id) }
+        try startContainer(id: helper.Id)
+        let waited: WaitResponse = try post("/containers/\(helper.Id)/wait", .object([]))
+        if waited.StatusCode != 0 {
+            let logs = try send("GET", "/containers/\(helper.Id)/logs?stdout=1&stderr=1")
+            let output = Self.demultiplex(logs.body, streams: [1, 2]).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw EngineError.unsupported("setting the routes of \(vm.dockerName) failed (helper \(range.helperImage) exited \(waited.StatusCode)): \(output)")
+        }
+        let started = try startedAt(container: containerID)
+        let marker = RouteSetting.markerName(vm)
+        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
+        let _: IdResponse = try post("/containers/create?name=\(marker)", .object([
+            ("Image", .string(range.helperImage)),
+            ("Cmd", .array([.string("true")])),
+            ("Labels", Self.map(RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: started))),
+            ("HostConfig", .object([("NetworkMode", .string("none"))])),
+        ]))
+    }
+
     /// The engine's stream format without a TTY: frames of an 8-byte header (stream, 0, 0, 0,
-    /// big-endian length) and a payload. Keeps standard output only.
-    static func demultiplex(_ data: Data) -> String {
+    /// big-endian length) and a payload. Keeps the given streams (1 standard output, 2 error).
+    static func demultiplex(_ data: Data, streams: Set<UInt8> = [1]) -> String {
         var out = Data()
         var i = data.startIndex
         while i + 8 <= data.endIndex {
@@ -184,7 +227,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             let length = Int(data[i + 4]) << 24 | Int(data[i + 5]) << 16 | Int(data[i + 6]) << 8 | Int(data[i + 7])
             let start = i + 8
             let end = min(start + length, data.endIndex)
-            if stream == 1 { out.append(data[start..<end]) }
+            if streams.contains(stream) { out.append(data[start..<end]) }
             i = end
         }
         return String(decoding: out, as: UTF8.self)

@@ -61,3 +61,12 @@ struct ExecInspect: Decodable {
 struct ErrorResponse: Decodable {
     var message: String
 }
+
+struct ContainerInspect: Decodable {
+    struct State: Decodable { var StartedAt: String? }
+    var State: State?
+}
+
+struct WaitResponse: Decodable {
+    var StatusCode: Int
+}

@@ -25,6 +25,55 @@ public protocol ContainerEngine: AnyObject, Sendable {
 
     /// Runs a command inside a running container; returns its exit code and standard output.
     func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String)
+
+    /// When a container last started (the engine's `State.StartedAt`).
+    func startedAt(container id: String) throws -> String
+
+    /// Sets a running VM's routes from outside its image: a short-lived helper container in the
+    /// VM's network namespace (`NetworkMode: container:<id>`, `NET_ADMIN`) runs `ip route replace`
+    /// for each route, then is removed. Then the VM's routes marker is replaced: a never-started
+    /// container `<vm>.routes` labelled with the routes and the VM start they were set for.
+    func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws
+}
+
+extension ContainerEngine {
+    /// The inventory, plus the start time of every VM that has a routes marker (a restart since
+    /// the routes were set means they are lost). Extra calls only for routed VMs.
+    public func observe() throws -> EngineInventory {
+        var inventory = try inventory()
+        let marked = Set(inventory.containers.compactMap { c in
+            c.labels[RangeLabels.routesOf].flatMap { of in c.labels[RangeLabels.range].map { "\($0)/\(of.lowercased())" } }
+        })
+        for i in inventory.containers.indices where inventory.containers[i].state == "running" {
+            let c = inventory.containers[i]
+            guard let vm = c.labels[RangeLabels.vm], let range = c.labels[RangeLabels.range],
+                  marked.contains("\(range)/\(vm.lowercased())") else { continue }
+            inventory.containers[i].startedAt = try startedAt(container: c.id)
+        }
+        return inventory
+    }
+}
+
+/// The labels and the `ip` commands of route setting, the same for every engine.
+public enum RouteSetting {
+    /// The shell command the helper runs: one `ip route replace` per route, stopping at the first failure.
+    public static func command(_ vm: DesiredVM) -> [String] {
+        ["sh", "-c", vm.routes.map { "ip route replace \($0.to) via \($0.via)" }.joined(separator: " && ")]
+    }
+
+    public static func helperLabels(_ vm: DesiredVM, range: DesiredRange) -> [KeyValue] {
+        RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, vm.hostname)]
+    }
+
+    public static func markerName(_ vm: DesiredVM) -> String { "\(vm.dockerName).routes" }
+
+    public static func markerLabels(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> [KeyValue] {
+        RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
+            KeyValue(RangeLabels.routesOf, vm.hostname),
+            KeyValue(RangeLabels.routes, SpecEncoding.routes(vm)),
+            KeyValue(RangeLabels.routesSet, "\(containerID)@\(startedAt)"),
+        ]
+    }
 }
 
 /// What went wrong talking to an engine, with the engine's own words where it gave them.

@@ -25,6 +25,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         public var started: Bool
         /// Network name -> configured address, in connection order.
         public var endpoints: [(network: String, ip: String)]
+        /// How many times it started; its StartedAt is derived from it.
+        public var starts = 0
+        /// Routes set inside it since its last start (a restart loses them, as on a real engine).
+        public var routes: [String] = []
     }
 
     /// A call the engine received, e.g. "createContainer lab-web01".
@@ -177,6 +181,40 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
             }
             containers[i].running = true
             containers[i].started = true
+            containers[i].starts += 1
+            containers[i].routes = []
+        }
+    }
+
+    /// A restart by hand: the VM's namespace is new, its routes are gone.
+    public func restart(named name: String) {
+        modifyContainer(named: name) { c in
+            c.starts += 1
+            c.routes = []
+        }
+    }
+
+    public func startedAt(container id: String) throws -> String {
+        try record("startedAt", id)
+        return locked { containers.first { $0.id == id }.map { "start-\($0.starts)" } ?? "" }
+    }
+
+    public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
+        try record("setRoutes", vm.dockerName)
+        try locked {
+            guard images.contains(Preflight.normalizedImage(range.helperImage)) else {
+                throw EngineError.http(status: 404, message: "No such image: \(range.helperImage)", request: "POST /containers/create")
+            }
+            guard let i = containers.firstIndex(where: { $0.id == containerID }), containers[i].running else {
+                throw EngineError.http(status: 409, message: "container \(containerID) is not running", request: "POST /containers/create")
+            }
+            containers[i].routes = vm.routes.map(\.description)
+            let started = "start-\(containers[i].starts)"
+            let marker = RouteSetting.markerName(vm)
+            containers.removeAll { $0.name == marker }
+            containers.append(Container(id: newID(), name: marker,
+                                        labels: Self.dict(RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: started)),
+                                        image: range.helperImage, running: false, started: false, endpoints: []))
         }
     }
 

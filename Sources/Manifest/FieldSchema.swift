@@ -66,6 +66,14 @@ public enum ManifestSchema {
     public static let defaultRAM = 4096
     public static let defaultDisk = 40
     public static let defaultReserved = 9
+    public static let defaultHelperImage = "busybox:latest"
+
+    public static let route = ObjectSchema(
+        name: "route", summary: "A route inside the VM: `to` a CIDR or `default`, `via` an address on one of its networks.",
+        fields: [
+            FieldSpec("to", .string(nil), required: true, "Destination: an IPv4 CIDR or `default`."),
+            FieldSpec("via", .string(nil), required: true, "Next hop: an address in a subnet the VM is attached to."),
+        ])
 
     public static let interface = ObjectSchema(
         name: "interface", summary: "A network interface; the first of a VM is its primary NIC (eth0, default route).",
@@ -81,7 +89,9 @@ public enum ManifestSchema {
             FieldSpec("subnet", .string(nil), required: true, "IPv4 CIDR with zero host bits, prefix length 8..30."),
             FieldSpec("gateway", .string(nil), "Gateway address inside the subnet; default: the first host address."),
             FieldSpec("reserved", .integer(0...16_777_213), default: .int(defaultReserved), "Host offsets 1..reserved are never assigned automatically."),
-            FieldSpec("internal", .boolean, default: .bool(false), "True: isolated, no route off the range."),
+            FieldSpec("internal", .boolean, default: .bool(false), "True: isolated, no route off the range (behind a router: no NAT)."),
+            FieldSpec("router", .string(.hostname), "A VM of this range that holds the gateway address and routes this segment."),
+            FieldSpec("bridge_ip", .string(nil), "The engine's own address on a routed network; default: the last usable host."),
         ])
 
     public static let vm = ObjectSchema(
@@ -100,6 +110,7 @@ public enum ManifestSchema {
             FieldSpec("sysctls", .stringMap(key: .sysctlName), "Namespaced sysctls, e.g. net.ipv4.ip_forward: \"1\"."),
             FieldSpec("env", .stringMap(key: .envName), "Environment variables."),
             FieldSpec("command", .command, "Command: a list, or a string split like a shell would."),
+            FieldSpec("routes", .objectList(route), "Routes set inside the VM after it starts (no tool needed in its image)."),
         ],
         exactlyOneOf: [["networks", "network"]])
 
@@ -109,6 +120,7 @@ public enum ManifestSchema {
             FieldSpec("version", .integer(nil), required: true, "Manifest format version; must be 1."),
             FieldSpec("name", .string(.resourceName), required: true, "Range name; prefixes every engine object."),
             FieldSpec("labels", .stringMap(key: .labelKey), "Labels copied onto every engine object."),
+            FieldSpec("helper_image", .string(.imageReference), default: .string(defaultHelperImage), "Image of the short-lived helper that sets VM routes (needs sh and ip)."),
             FieldSpec("networks", .objectList(network), required: true, "The range's networks."),
             FieldSpec("vms", .objectList(vm), required: true, "The range's VMs."),
         ])

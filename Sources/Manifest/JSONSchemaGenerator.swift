@@ -14,6 +14,7 @@ public enum JSONSchemaGenerator {
             ("network", .object(object(ManifestSchema.network))),
             ("vm", .object(object(ManifestSchema.vm))),
             ("interface", .object(object(ManifestSchema.interface))),
+            ("route", .object(object(ManifestSchema.route))),
         ])))
         return .object(fields)
     }

@@ -31,14 +31,16 @@ public struct ManifestDecoder {
         for node in objects(fields, "vms") {
             if let v = vm(node) { vms.append(v) }
         }
-        return RawManifest(location: loc(root.start), version: version, name: name, labels: labels, networks: networks, vms: vms)
+        return RawManifest(location: loc(root.start), version: version, name: name, labels: labels,
+                           helperImage: string(fields, "helper_image"), networks: networks, vms: vms)
     }
 
     private mutating func network(_ node: Node) -> RawNetwork? {
         guard let f = readObject(node, ManifestSchema.network, what: "a network") else { return nil }
         return RawNetwork(
             location: loc(node.start), name: string(f, "name"), subnet: string(f, "subnet"), gateway: string(f, "gateway"),
-            reserved: integer(f, "reserved"), internal: boolean(f, "internal"))
+            reserved: integer(f, "reserved"), internal: boolean(f, "internal"), router: string(f, "router"),
+            bridgeIP: string(f, "bridge_ip"))
     }
 
     private mutating func vm(_ node: Node) -> RawVM? {
@@ -63,7 +65,12 @@ public struct ManifestDecoder {
             location: loc(node.start), hostname: string(f, "hostname"), image: string(f, "image"),
             cpu: integer(f, "cpu"), ramMB: integer(f, "ram_mb"), diskGB: integer(f, "disk_gb"),
             interfaces: interfaces, capAdd: stringList(f, "cap_add"), privileged: boolean(f, "privileged"),
-            sysctls: stringMap(f, "sysctls"), env: stringMap(f, "env"), command: command(f, "command"))
+            sysctls: stringMap(f, "sysctls"), env: stringMap(f, "env"), command: command(f, "command"),
+            routes: objects(f, "routes").compactMap { node in
+                readObject(node, ManifestSchema.route, what: "a route").map {
+                    RawRoute(location: loc(node.start), to: string($0, "to"), via: string($0, "via"))
+                }
+            })
     }
 
     /// `networks` and `network`/`ip` together: reported at whichever key comes later.

@@ -34,6 +34,15 @@ public struct RawNetwork: Sendable {
     public var gateway: Located<String>?
     public var reserved: Located<Int>?
     public var `internal`: Located<Bool>?
+    public var router: Located<String>?
+    public var bridgeIP: Located<String>?
+}
+
+/// A route as written: `to` (CIDR or `default`) and `via`.
+public struct RawRoute: Sendable {
+    public var location: SourceLocation
+    public var to: Located<String>?
+    public var via: Located<String>?
 }
 
 /// A VM as written. `interfaces` is the long, short or legacy form, normalised to one list.
@@ -50,6 +59,7 @@ public struct RawVM: Sendable {
     public var sysctls: [RawPair]
     public var env: [RawPair]
     public var command: Located<[String]>?
+    public var routes: [RawRoute]
 }
 
 /// The manifest as written: shape-checked (keys, types, bounds, name formats), not yet validated
@@ -59,6 +69,7 @@ public struct RawManifest: Sendable {
     public var version: Located<Int>?
     public var name: Located<String>?
     public var labels: [RawPair]
+    public var helperImage: Located<String>?
     public var networks: [RawNetwork]
     public var vms: [RawVM]
 }

@@ -19,19 +19,32 @@ public struct DesiredNetwork: Hashable, Sendable {
     public var gateway: IPv4Address
     public var reserved: Int
     public var `internal`: Bool
+    /// The VM that holds `gateway` on this network and routes it (nil: the engine's bridge is the gateway).
+    public var router: String?
+    /// The engine's own address when a router holds the gateway.
+    public var bridgeIP: IPv4Address?
     /// Where the manifest defines it (nil for a plan read back from a file): engine problems point here.
     public var location: SourceLocation?
 
     public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool,
-                location: SourceLocation? = nil) {
+                router: String? = nil, bridgeIP: IPv4Address? = nil, location: SourceLocation? = nil) {
         self.name = name
         self.dockerName = dockerName
         self.subnet = subnet
         self.gateway = gateway
         self.reserved = reserved
         self.internal = `internal`
+        self.router = router
+        self.bridgeIP = bridgeIP
         self.location = location
     }
+
+    /// The engine's gateway address: the bridge's own, which is the range's gateway unless a router holds that.
+    public var engineGateway: IPv4Address { bridgeIP ?? gateway }
+
+    /// Whether the engine's own `internal` flag is set. A routed segment never is: the engine would
+    /// drop the traffic its router forwards (ENGINE.md); it is kept off the internet by having no NAT.
+    public var engineInternal: Bool { `internal` && router == nil }
 }
 
 /// One NIC of a VM, its address decided: `eth0` is the primary and carries the default route.
@@ -42,14 +55,33 @@ public struct DesiredInterface: Hashable, Sendable {
     public var primary: Bool
     /// True when the planner assigned the address (from the pool or a pin).
     public var auto: Bool
+    /// True when this NIC holds its network's gateway as the network's router.
+    public var router: Bool
 
-    public init(name: String, network: String, ip: IPv4Address, primary: Bool, auto: Bool) {
+    public init(name: String, network: String, ip: IPv4Address, primary: Bool, auto: Bool, router: Bool = false) {
         self.name = name
         self.network = network
         self.ip = ip
         self.primary = primary
         self.auto = auto
+        self.router = router
     }
+}
+
+/// A route inside a VM: `to` is `default` or a CIDR; `implicit` for the default route a VM gets
+/// from its primary network's router.
+public struct DesiredRoute: Hashable, Sendable {
+    public var to: String
+    public var via: IPv4Address
+    public var implicit: Bool
+
+    public init(to: String, via: IPv4Address, implicit: Bool = false) {
+        self.to = to
+        self.via = via
+        self.implicit = implicit
+    }
+
+    public var description: String { "\(to) via \(via)" }
 }
 
 /// A validated VM with every default applied; maps are sorted by key, capabilities sorted and unique.
@@ -66,13 +98,16 @@ public struct DesiredVM: Hashable, Sendable {
     public var env: [KeyValue]
     public var command: [String]?
     public var interfaces: [DesiredInterface]
+    /// Routes set inside the VM after it starts, in order (the default route first when there is one).
+    public var routes: [DesiredRoute]
     /// Where the manifest defines it, and where it sets `disk_gb` (nil when left at the default).
     public var location: SourceLocation?
     public var diskGBLocation: SourceLocation?
 
     public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
                 capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface],
-                location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil) {
+                routes: [DesiredRoute] = [], location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil) {
+        self.routes = routes
         self.location = location
         self.diskGBLocation = diskGBLocation
         self.hostname = hostname
@@ -96,12 +131,15 @@ public struct DesiredRange: Hashable, Sendable {
     public var labels: [KeyValue]
     public var networks: [DesiredNetwork]
     public var vms: [DesiredVM]
+    /// The image of the helper that sets routes inside VMs.
+    public var helperImage: String
 
-    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM]) {
+    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest") {
         self.name = name
         self.labels = labels
         self.networks = networks
         self.vms = vms
+        self.helperImage = helperImage
     }
 
     public var interfaceCount: Int { vms.reduce(0) { $0 + $1.interfaces.count } }

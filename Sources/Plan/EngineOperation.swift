@@ -3,16 +3,20 @@ public enum EngineOperation: Hashable, Sendable {
     case removeContainer(name: String, id: String)
     case removeNetwork(name: String, id: String)
     case createNetwork(DesiredNetwork)
-    /// Create the container with its primary NIC, connect every further NIC in order, start it.
+    /// Create the container with its primary NIC, connect every further NIC in order, start it,
+    /// then set its routes.
     case createVM(DesiredVM)
-    case startVM(name: String, id: String)
+    /// Start a stopped VM, then set its routes.
+    case startVM(DesiredVM, id: String)
+    /// Set a running VM's routes again (lost to a restart, or added to the manifest).
+    case setRoutes(DesiredVM, id: String)
 
     /// The engine object's name, for progress lines.
     public var objectName: String {
         switch self {
-        case let .removeContainer(name, _), let .removeNetwork(name, _), let .startVM(name, _): return name
+        case let .removeContainer(name, _), let .removeNetwork(name, _): return name
         case let .createNetwork(n): return n.dockerName
-        case let .createVM(vm): return vm.dockerName
+        case let .createVM(vm), let .startVM(vm, _), let .setRoutes(vm, _): return vm.dockerName
         }
     }
 
@@ -24,6 +28,7 @@ public enum EngineOperation: Hashable, Sendable {
         case .createNetwork: return "create network"
         case .createVM: return "create vm"
         case .startVM: return "start vm"
+        case .setRoutes: return "set routes of vm"
         }
     }
 
@@ -35,6 +40,7 @@ public enum EngineOperation: Hashable, Sendable {
         case .createNetwork: return "created network"
         case .createVM: return "created vm"
         case .startVM: return "started vm"
+        case .setRoutes: return "set routes of vm"
         }
     }
 }

@@ -46,13 +46,17 @@ public struct ObservedContainer: Hashable, Sendable {
     public var state: String
     public var image: String
     public var endpoints: [ObservedEndpoint]
+    /// When it last started (read only for VMs whose routes matter: a restart loses them).
+    public var startedAt: String?
 
-    public init(id: String, name: String, labels: [String: String], state: String, image: String, endpoints: [ObservedEndpoint]) {
+    public init(id: String, name: String, labels: [String: String], state: String, image: String, endpoints: [ObservedEndpoint],
+                startedAt: String? = nil) {
         self.id = id
         self.name = name
         self.labels = labels
         self.state = state
         self.image = image
+        self.startedAt = startedAt
         self.endpoints = endpoints.sorted { $0.network.utf8.lexicographicallyPrecedes($1.network.utf8) }
     }
 
@@ -123,7 +127,7 @@ public struct ObservedRange: Hashable, Sendable {
             text += "network \(n.id) \(n.name) \(n.subnet ?? "") \(n.gateway ?? "") \(n.internal) \(SpecEncoding.canonical(n.labels))\n"
         }
         for c in containers {
-            text += "container \(c.id) \(c.name) \(c.state) \(c.image) \(SpecEncoding.canonical(c.labels))"
+            text += "container \(c.id) \(c.name) \(c.state) \(c.image) \(c.startedAt ?? "") \(SpecEncoding.canonical(c.labels))"
             for e in c.endpoints { text += " \(e.network)=\(e.configuredIP ?? "")" }
             text += "\n"
         }

@@ -32,6 +32,8 @@ public enum ChangeAction: String, Sendable, Hashable {
 public enum ResourceKind: String, Sendable, Hashable {
     case network
     case vm
+    /// A route helper left over by an interrupted apply.
+    case helper
 }
 
 /// One change to one object, with the reasons a reviewer reads (`detail`).

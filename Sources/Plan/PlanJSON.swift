@@ -18,6 +18,7 @@ public enum PlanJSON {
         if let fingerprint = plan.fingerprint { fields.append(("fingerprint", .string(fingerprint))) }
         fields += [
             ("labels", valid ? map(plan.desired!.labels) : .object([])),
+            ("helper_image", valid ? .string(plan.desired!.helperImage) : .null),
             ("networks", .array(valid ? plan.desired!.networks.map(network) : [])),
             ("vms", .array(valid ? plan.desired!.vms.map(vm) : [])),
             ("changes", .array(valid ? plan.changes.map(change) : [])),
@@ -34,6 +35,8 @@ public enum PlanJSON {
             ("gateway", .string(n.gateway.description)),
             ("internal", .bool(n.internal)),
             ("reserved", .int(n.reserved)),
+            ("router", n.router.map { .string($0) } ?? .null),
+            ("bridge_ip", n.bridgeIP.map { .string($0.description) } ?? .null),
         ])
     }
 
@@ -57,7 +60,11 @@ public enum PlanJSON {
                     ("ip", .string(i.ip.description)),
                     ("primary", .bool(i.primary)),
                     ("auto", .bool(i.auto)),
+                    ("router", .bool(i.router)),
                 ])
+            })),
+            ("routes", .array(v.routes.map { r in
+                .object([("to", .string(r.to)), ("via", .string(r.via.description)), ("implicit", .bool(r.implicit))])
             })),
         ])
     }
@@ -113,7 +120,12 @@ public struct SavedPlan: Sendable {
                   case let .bool(isInternal)? = n["internal"], case let .int(reserved)? = n["reserved"] else {
                 return .failure(SavedPlanError("a network of the saved plan is incomplete"))
             }
-            networks.append(DesiredNetwork(name: name, dockerName: docker, subnet: subnet, gateway: gateway, reserved: reserved, internal: isInternal))
+            var router: String?
+            if case let .string(r)? = n["router"] { router = r }
+            var bridge: IPv4Address?
+            if case let .string(b)? = n["bridge_ip"] { bridge = IPv4Address(b) }
+            networks.append(DesiredNetwork(name: name, dockerName: docker, subnet: subnet, gateway: gateway, reserved: reserved,
+                                           internal: isInternal, router: router, bridgeIP: bridge))
         }
         var vms: [DesiredVM] = []
         for v in vmItems {
@@ -132,11 +144,24 @@ public struct SavedPlan: Sendable {
                       let ip = IPv4Address(ipText), case let .bool(primary)? = i["primary"], case let .bool(auto)? = i["auto"] else {
                     return .failure(SavedPlanError("an interface of VM \(hostname) in the saved plan is incomplete"))
                 }
-                interfaces.append(DesiredInterface(name: name, network: net, ip: ip, primary: primary, auto: auto))
+                var router = false
+                if case let .bool(r)? = i["router"] { router = r }
+                interfaces.append(DesiredInterface(name: name, network: net, ip: ip, primary: primary, auto: auto, router: router))
+            }
+            var routes: [DesiredRoute] = []
+            if case let .array(items)? = v["routes"] {
+                for r in items {
+                    guard case let .string(to)? = r["to"], case let .string(viaText)? = r["via"], let via = IPv4Address(viaText) else {
+                        return .failure(SavedPlanError("a route of VM \(hostname) in the saved plan is incomplete"))
+                    }
+                    var implicit = false
+                    if case let .bool(b)? = r["implicit"] { implicit = b }
+                    routes.append(DesiredRoute(to: to, via: via, implicit: implicit))
+                }
             }
             vms.append(DesiredVM(hostname: hostname, dockerName: docker, image: image, cpu: cpu, ramMB: ram, diskGB: disk,
                                  privileged: privileged, capAdd: strings(caps) ?? [], sysctls: sysctls, env: env,
-                                 command: command, interfaces: interfaces))
+                                 command: command, interfaces: interfaces, routes: routes))
         }
         var changes: [Change] = []
         for c in changeItems {
@@ -148,7 +173,9 @@ public struct SavedPlan: Sendable {
             if case let .array(d)? = c["detail"] { detail = strings(d) ?? [] }
             changes.append(Change(action, kind, name, detail: detail))
         }
-        let desired = DesiredRange(name: range, labels: pairs(document["labels"]) ?? [], networks: networks, vms: vms)
+        var helper = "busybox:latest"
+        if case let .string(h)? = document["helper_image"] { helper = h }
+        let desired = DesiredRange(name: range, labels: pairs(document["labels"]) ?? [], networks: networks, vms: vms, helperImage: helper)
         return .success(SavedPlan(desired: desired, changes: changes, fingerprint: fingerprint))
     }
 

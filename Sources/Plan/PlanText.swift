@@ -19,6 +19,7 @@ public enum PlanText {
                 switch change.kind {
                 case .network: body = networks[change.name].map(describe) ?? body
                 case .vm: body = vms[change.name].map(describe) ?? body
+                case .helper: break
                 }
             }
             rows.append((change.kind, head, body))
@@ -42,13 +43,20 @@ public enum PlanText {
     }
 
     static func describe(_ n: DesiredNetwork) -> String {
-        "\(n.subnet)  gateway \(n.gateway)" + (n.internal ? "  internal" : "")
+        var text = "\(n.subnet)  gateway \(n.gateway)"
+        if let router = n.router { text += " (router \(router))" }
+        if let bridge = n.bridgeIP { text += "  bridge \(bridge)" }
+        return text + (n.internal ? "  internal" : "")
     }
 
     static func describe(_ vm: DesiredVM) -> String {
-        vm.interfaces.map { i in
-            "\(i.name) \(i.network) \(i.ip)" + (i.primary ? " (primary)" : "")
+        var text = vm.interfaces.map { i in
+            "\(i.name) \(i.network) \(i.ip)" + (i.primary ? " (primary)" : "") + (i.router ? " (router)" : "")
         }.joined(separator: "   ")
+        if !vm.routes.isEmpty {
+            text += "   routes: " + vm.routes.map(\.description).joined(separator: ", ")
+        }
+        return text
     }
 
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }

@@ -38,6 +38,12 @@ public enum Preflight {
                 out.append(.warning(.resourceLimit, "disk_gb is recorded but this engine cannot enforce a disk size", at: at))
             }
         }
+        if let first = desired.vms.first(where: { !$0.routes.isEmpty }) {
+            let helper = normalizedImage(desired.helperImage)
+            if !inventory.images.contains(helper) && !missingImages.contains(helper) {
+                out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
+            }
+        }
         if inventory.apiVersion < APIVersion.interfaceOrder {
             out += nicOrderWarnings(desired)
         }
@@ -59,7 +65,7 @@ public enum Preflight {
     /// Before API 1.48 the engine orders a container's NICs itself: non-internal networks first,
     /// then by network name, and the default route goes through the first one that is not internal.
     public static func predictedOrder(_ vm: DesiredVM, _ desired: DesiredRange) -> [DesiredInterface] {
-        let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+        let internalNetworks = engineInternal(desired)
         return vm.interfaces.sorted { a, b in
             let (ia, ib) = (internalNetworks.contains(a.network), internalNetworks.contains(b.network))
             if ia != ib { return !ia }
@@ -67,14 +73,20 @@ public enum Preflight {
         }
     }
 
+    /// Networks the engine itself treats as internal (routed segments are not, see DesiredNetwork).
+    public static func engineInternal(_ desired: DesiredRange) -> Set<String> {
+        Set(desired.networks.filter(\.engineInternal).map(\.name))
+    }
+
     static func nicOrderWarnings(_ desired: DesiredRange) -> [Diagnostic] {
-        let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+        let internalNetworks = engineInternal(desired)
         var out: [Diagnostic] = []
         for vm in desired.vms where vm.interfaces.count > 1 {
             let predicted = predictedOrder(vm, desired)
             let route = predicted.first { !internalNetworks.contains($0.network) }
             let orderDiffers = predicted.map(\.network) != vm.interfaces.map(\.network)
-            let routeDiffers = route?.network != vm.interfaces.first?.network
+            // A VM with its own default route (set by rangectl) keeps it whatever the engine picks.
+            let routeDiffers = route?.network != vm.interfaces.first?.network && !vm.routes.contains { $0.to == "default" }
             guard orderDiffers || routeDiffers else { continue }
             let real = predicted.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
             var message = "\(vm.hostname) will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)"

@@ -12,6 +12,15 @@ public enum RangeLabels {
     /// A VM's interfaces as rangectl assigned them, in order: `net=ip,net=ip`.
     public static let interfaces = "io.rangectl.interfaces"
 
+    /// On a routes marker: the VM whose routes it records (markers are never started).
+    public static let routesOf = "io.rangectl.routes-of"
+    /// On a routes marker: the routes set, `to via ip` joined by commas.
+    public static let routes = "io.rangectl.routes"
+    /// On a routes marker: `<vm container id>@<its StartedAt>` when they were set; a restart changes it.
+    public static let routesSet = "io.rangectl.routes-set"
+    /// On the short-lived helper that sets routes (one left over by an interrupted apply is removed).
+    public static let helper = "io.rangectl.helper"
+
     /// The labels every object of `range` carries, the manifest's own labels first.
     public static func common(range: String, manifestLabels: [KeyValue]) -> [KeyValue] {
         manifestLabels + [KeyValue(Self.range, range), KeyValue(managed, "true")]

@@ -56,17 +56,31 @@ public enum Reconciler {
         // VMs, matched by their VM label, case-insensitively as hostnames are.
         var containersByVM: [String: ObservedContainer] = [:]
         var extraContainers: [ObservedContainer] = []
+        var markers: [String: ObservedContainer] = [:]
+        var leftovers: [ObservedContainer] = []
         for c in observed.containers {
+            if c.labels[RangeLabels.helper] != nil {
+                leftovers.append(c)
+                continue
+            }
+            if let of = c.labels[RangeLabels.routesOf] {
+                if markers[of.lowercased()] == nil { markers[of.lowercased()] = c } else { leftovers.append(c) }
+                continue
+            }
             let key = (c.labels[RangeLabels.vm] ?? c.name).lowercased()
             if containersByVM[key] == nil { containersByVM[key] = c } else { extraContainers.append(c) }
         }
         for vm in desired.vms {
+            let marker = markers.removeValue(forKey: vm.hostname.lowercased())
             guard let live = containersByVM.removeValue(forKey: vm.hostname.lowercased()) else {
                 changes.append(Change(.create, .vm, vm.hostname))
+                if let marker { removeContainers.append(.removeContainer(name: marker.name, id: marker.id)) }
                 vmOperations.append(.createVM(vm))
                 continue
             }
             var causes = specCauses(vm, live, desired: desired)
+            let routeDiff = routeDifference(vm, live, marker)
+            if case let .replace(cause) = routeDiff { causes.append(cause) }
             causes += interfaceCauses(vm, live, desired: desired)
             let renewed = vm.interfaces.map(\.network).filter { fresh.contains($0) }
             if !renewed.isEmpty {
@@ -79,10 +93,16 @@ public enum Reconciler {
             if !causes.isEmpty {
                 changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
                 removeContainers.append(.removeContainer(name: live.name, id: live.id))
+                if let marker { removeContainers.append(.removeContainer(name: marker.name, id: marker.id)) }
                 vmOperations.append(.createVM(vm))
             } else if live.state != "running" {
-                changes.append(Change(.update, .vm, vm.hostname, detail: ["start (\(live.state == "created" ? "never started" : "stopped"))"]))
-                vmOperations.append(.startVM(name: live.name, id: live.id))
+                var detail = ["start (\(live.state == "created" ? "never started" : "stopped"))"]
+                if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
+                changes.append(Change(.update, .vm, vm.hostname, detail: detail))
+                vmOperations.append(.startVM(vm, id: live.id))
+            } else if case let .set(why) = routeDiff {
+                changes.append(Change(.update, .vm, vm.hostname, detail: [why]))
+                vmOperations.append(.setRoutes(vm, id: live.id))
             }
         }
 
@@ -90,6 +110,14 @@ public enum Reconciler {
         let goneContainers = (Array(containersByVM.values) + extraContainers).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         for c in goneContainers {
             changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name))
+            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+        }
+        // Markers of VMs that are gone go with them; helpers left by an interrupted apply are listed.
+        for c in Array(markers.values).sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+        }
+        for c in leftovers.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+            changes.append(Change(.delete, .helper, c.name))
             removeContainers.append(.removeContainer(name: c.name, id: c.id))
         }
         let goneNetworks = (Array(networksByName.values) + extraNetworks).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -108,6 +136,35 @@ public enum Reconciler {
     }
 
     // MARK: - Causes
+
+    enum RouteDifference {
+        case none
+        /// Routes can be set in place (lost to a restart, or only added or changed).
+        case set(String)
+        /// A route was removed: only a re-create gives the VM the engine's routes back.
+        case replace(String)
+    }
+
+    /// Compares a running VM's routes, as its marker recorded them, with the manifest's.
+    static func routeDifference(_ vm: DesiredVM, _ live: ObservedContainer, _ marker: ObservedContainer?) -> RouteDifference {
+        let want = SpecEncoding.routes(vm)
+        let had = marker?.labels[RangeLabels.routes] ?? ""
+        let wantText = vm.routes.map(\.description).joined(separator: ", ")
+        if vm.routes.isEmpty {
+            return had.isEmpty ? .none : .replace("routes \(had.replacingOccurrences(of: ",", with: ", ")) removed")
+        }
+        guard let marker else { return live.state == "running" ? .set("set routes \(wantText) (not set yet)") : .none }
+        if had != want {
+            let kept = Set(vm.routes.map(\.to))
+            let removed = had.split(separator: ",").map(String.init).filter { !kept.contains(String($0.split(separator: " ")[0])) }
+            if !removed.isEmpty { return .replace("routes \(removed.joined(separator: ", ")) removed") }
+            return .set("routes \(had.replacingOccurrences(of: ",", with: ", ")) -> \(wantText)")
+        }
+        if live.state == "running", marker.labels[RangeLabels.routesSet] != "\(live.id)@\(live.startedAt ?? "")" {
+            return .set("routes lost (the VM restarted since they were set): set \(wantText) again")
+        }
+        return .none
+    }
 
     static func networkCauses(_ n: DesiredNetwork, _ live: ObservedNetwork, desired: DesiredRange) -> [String] {
         var causes: [String] = []

@@ -41,13 +41,23 @@ public enum SpecEncoding {
         ]
     }
 
+    /// Optional fields are recorded only when set, so that a field added to rangectl later does
+    /// not change the hash of objects that do not use it.
     public static func networkSpec(_ n: DesiredNetwork, labels: [KeyValue]) -> [(String, JSONValue)] {
-        [
+        var spec: [(String, JSONValue)] = [
             ("subnet", .string(n.subnet.description)),
             ("gateway", .string(n.gateway.description)),
             ("internal", .bool(n.internal)),
             ("labels", .string(hash(canonical(labels)))),
         ]
+        if let router = n.router { spec.append(("router", .string(router))) }
+        if let bridge = n.bridgeIP { spec.append(("bridge_ip", .string(bridge.description))) }
+        return spec
+    }
+
+    /// A VM's routes as the routes marker records them: `to via ip` joined by commas.
+    public static func routes(_ vm: DesiredVM) -> String {
+        vm.routes.map(\.description).joined(separator: ",")
     }
 
     /// `net=ip,net=ip` in interface order: what the interfaces label holds.

@@ -15,6 +15,7 @@ struct AddressPool {
         cursor = UInt32(network.reserved) + 1
         last = network.subnet.size - 2
         taken.insert(network.subnet.offset(of: network.gateway))
+        if let bridge = network.bridgeIP { taken.insert(network.subnet.offset(of: bridge)) }
     }
 
     func isTaken(_ a: IPv4Address) -> Bool { taken.contains(subnet.offset(of: a)) }

@@ -6,6 +6,8 @@ import RangeDiagnostics
 struct CheckedNetwork {
     var desired: DesiredNetwork
     var location: SourceLocation
+    /// The `router` value as written, checked against the VMs later.
+    var router: Located<String>?
 }
 
 extension Planner {
@@ -50,15 +52,44 @@ extension Planner {
                     error(.outOfRange, "'reserved' must be between 0 and \(subnet.hostCount - 1) for \(subnet), found \(r.value)", at: r.location)
                 }
             }
+            let bridgeIP = checkBridge(n, subnet: subnet, gateway: gateway)
             let network = CheckedNetwork(
                 desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
-                                        reserved: reserved, internal: n.internal?.value ?? false, location: name.location),
-                location: subnetText.location)
+                                        reserved: reserved, internal: n.internal?.value ?? false, router: n.router?.value,
+                                        bridgeIP: bridgeIP, location: name.location),
+                location: subnetText.location, router: n.router)
             networks[networks.count - 1] = network
             checked.append(network)
         }
         checkOverlaps(checked)
         return (index, networks)
+    }
+
+    /// The engine's address on a routed network: `bridge_ip` when valid, else the highest host that
+    /// is not the gateway. Without a router the bridge is the gateway, and `bridge_ip` is refused.
+    private mutating func checkBridge(_ n: RawNetwork, subnet: IPv4Subnet, gateway: IPv4Address) -> IPv4Address? {
+        guard n.router != nil else {
+            if let b = n.bridgeIP {
+                error(.conflictingFields, "'bridge_ip' needs 'router': without a router the engine's bridge is the gateway", at: b.location)
+            }
+            return nil
+        }
+        let fallback = subnet.lastHost == gateway ? IPv4Address(subnet.lastHost.value - 1) : subnet.lastHost
+        guard let b = n.bridgeIP else { return fallback }
+        guard let address = IPv4Address(b.value) else {
+            error(.invalidIP, "bridge_ip '\(excerpt(b.value))' is not an IPv4 address", at: b.location)
+            return fallback
+        }
+        if !subnet.contains(address) {
+            error(.ipOutsideSubnet, "bridge_ip \(address) is outside subnet \(subnet)", at: b.location)
+            return fallback
+        }
+        if address == gateway || address == subnet.network || address == subnet.broadcast {
+            let what = address == gateway ? "the gateway, which the router holds" : address == subnet.network ? "the network address" : "the broadcast address"
+            error(.ipReserved, "bridge_ip \(address) is \(what)", at: b.location)
+            return fallback
+        }
+        return address
     }
 
     /// Overlaps in O(N log N): sort by first address; each subnet is compared with the one that

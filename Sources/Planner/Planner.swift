@@ -20,6 +20,8 @@ public struct Planner {
         var location: SourceLocation
         var ip: IPv4Address?
         var isStatic: Bool
+        /// This NIC holds its network's gateway as the network's router.
+        var router = false
     }
 
     private mutating func run(_ raw: RawManifest, pins: [Pin]) -> DesiredRange? {
@@ -61,6 +63,21 @@ public struct Planner {
                     continue
                 }
                 var slot = Slot(network: k, location: i.location, ip: nil, isStatic: false)
+                if let n = networks[k], let router = n.router, let h = vm.hostname,
+                   Self.caseFolded(router.value) == Self.caseFolded(h.value) {
+                    // The router's NIC holds the gateway (already kept out of the pool).
+                    slot.router = true
+                    slot.ip = n.desired.gateway
+                    if let ipText = i.ip {
+                        slot.isStatic = true
+                        if IPv4Address(ipText.value) != n.desired.gateway {
+                            error(.ipReserved, "\(h.value) routes network '\(n.desired.name)', so its NIC there holds the gateway \(n.desired.gateway); leave 'ip' out or set it to \(n.desired.gateway)", at: ipText.location)
+                            continue
+                        }
+                    }
+                    vmSlots.append(slot)
+                    continue
+                }
                 if let ipText = i.ip {
                     guard let ip = IPv4Address(ipText.value) else {
                         error(.invalidIP, "'\(excerpt(ipText.value))' is not an IPv4 address", at: ipText.location)
@@ -72,8 +89,9 @@ public struct Planner {
                             error(.ipOutsideSubnet, "address \(ip) is outside subnet \(n.subnet) of network '\(n.name)'", at: ipText.location)
                             continue
                         }
-                        if ip == n.subnet.network || ip == n.subnet.broadcast || ip == n.gateway {
-                            let what = ip == n.gateway ? "the gateway" : ip == n.subnet.network ? "the network address" : "the broadcast address"
+                        if ip == n.subnet.network || ip == n.subnet.broadcast || ip == n.gateway || ip == n.bridgeIP {
+                            let what = ip == n.gateway ? "the gateway" : ip == n.bridgeIP ? "the engine's bridge address"
+                                : ip == n.subnet.network ? "the network address" : "the broadcast address"
                             error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: ipText.location)
                             continue
                         }
@@ -91,13 +109,15 @@ public struct Planner {
             slots.append(vmSlots)
         }
 
+        checkRouters(raw, networks: networks, slots: slots.map { $0.map(\.network) })
+
         // Pass 2: pins that are still valid, in manifest order.
         var pinned: [Pin.Key: IPv4Address] = [:]
         for pin in pins { pinned[Pin.Key(pin.hostname, pin.network)] = pinned[Pin.Key(pin.hostname, pin.network)] ?? pin.address }
         if !pinned.isEmpty {
             for (vmIndex, vm) in raw.vms.enumerated() {
                 guard let h = vm.hostname?.value else { continue }
-                for s in slots[vmIndex].indices where !slots[vmIndex][s].isStatic {
+                for s in slots[vmIndex].indices where !slots[vmIndex][s].isStatic && !slots[vmIndex][s].router {
                     let slot = slots[vmIndex][s]
                     guard let n = networks[slot.network]?.desired, let address = pinned[Pin.Key(h, n.name)] else { continue }
                     if let why = pinProblem(address, n, pools[slot.network]!) {
@@ -124,23 +144,33 @@ public struct Planner {
             }
         }
 
+        // Routes need every address decided: a `via` must not be the VM's own.
+        var routes: [[DesiredRoute]] = []
+        routes.reserveCapacity(raw.vms.count)
+        for (vmIndex, vm) in raw.vms.enumerated() {
+            let attached = slots[vmIndex].compactMap { slot in networks[slot.network].map { ($0.desired, slot.ip) } }
+            routes.append(checkRoutes(vm, attached: attached))
+        }
+
         guard !diagnostics.hasErrors, raw.name != nil, raw.version != nil else { return nil }
         var vms: [DesiredVM] = []
         vms.reserveCapacity(raw.vms.count)
         for (vmIndex, vm) in raw.vms.enumerated() {
             guard let hostname = vm.hostname?.value, let image = vm.image?.value else { return nil }
             let interfaces = slots[vmIndex].enumerated().map { k, slot in
-                DesiredInterface(name: "eth\(k)", network: networks[slot.network]!.desired.name, ip: slot.ip!, primary: k == 0, auto: !slot.isStatic)
+                DesiredInterface(name: "eth\(k)", network: networks[slot.network]!.desired.name, ip: slot.ip!, primary: k == 0,
+                                 auto: !slot.isStatic, router: slot.router)
             }
             vms.append(DesiredVM(
                 hostname: hostname, dockerName: "\(range)-\(hostname)", image: image,
                 cpu: vm.cpu?.value ?? ManifestSchema.defaultCPU, ramMB: vm.ramMB?.value ?? ManifestSchema.defaultRAM,
                 diskGB: vm.diskGB?.value ?? ManifestSchema.defaultDisk, privileged: vm.privileged?.value ?? false,
                 capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
-                command: vm.command?.value, interfaces: interfaces, location: vm.hostname?.location ?? vm.location,
+                command: vm.command?.value, interfaces: interfaces, routes: routes[vmIndex], location: vm.hostname?.location ?? vm.location,
                 diskGBLocation: vm.diskGB?.location))
         }
-        return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms)
+        return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms,
+                            helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)
     }
 
     /// A hostname folded for case-insensitive comparison; hostnames are ASCII, and most are

@@ -27,6 +27,13 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case duplicateInterface = "duplicate-interface"
     case poolExhausted = "pool-exhausted"
     case invalidPin = "invalid-pin"
+    // Routed ranges.
+    case unknownRouter = "unknown-router"
+    case routerNotAttached = "router-not-attached"
+    case invalidRoute = "invalid-route"
+    case routeUnreachable = "route-unreachable"
+    case duplicateDefaultRoute = "duplicate-default-route"
+    case routerForwarding = "router-forwarding"
     // Engine.
     case engineUnreachable = "engine-unreachable"
     case subnetConflict = "subnet-conflict"

@@ -89,7 +89,7 @@ struct ApplyCommand: ParsableCommand {
         }
         connected = e
         let inventory: EngineInventory
-        do { inventory = try e.inventory() } catch { return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name) }
+        do { inventory = try e.observe() } catch { return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name) }
         let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
         guard inventory.observed(range: saved.desired.name).fingerprint == saved.fingerprint else {
             return refused(stale, range: saved.desired.name)

@@ -45,7 +45,7 @@ struct ApplyRunner {
         switch e.operation {
         case .createNetwork, .createVM: symbol = "+"
         case .removeContainer, .removeNetwork: symbol = "-"
-        case .startVM: symbol = "~"
+        case .startVM, .setRoutes: symbol = "~"
         }
         let time = String(format: "%.2fs", e.seconds)
         if let error = e.error {

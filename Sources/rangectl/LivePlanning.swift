@@ -30,7 +30,7 @@ enum LivePlanning {
         }
         let inventory: EngineInventory
         do {
-            inventory = try connected.inventory()
+            inventory = try connected.observe()
         } catch {
             return LivePlan(plan: Plan(range: first.rangeName, diagnostics: first.diagnostics + [.engine(error, endpoint: connected.endpoint)],
                                        desired: nil, changes: []),

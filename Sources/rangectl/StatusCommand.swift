@@ -40,7 +40,7 @@ struct StatusCommand: ParsableCommand {
         case let .success(x): e = x
         }
         let inventory: EngineInventory
-        do { inventory = try e.inventory() } catch {
+        do { inventory = try e.observe() } catch {
             Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])
             throw ExitCode(1)
         }
@@ -82,7 +82,7 @@ enum RangeStatus {
             }
             let live = c.state == "running" ? readInside(c, engine: engine) : nil
             let predicted = apiVersion < APIVersion.interfaceOrder ? Preflight.predictedOrder(vm, desired) : vm.interfaces
-            let internalNetworks = Set(desired.networks.filter(\.internal).map(\.name))
+            let internalNetworks = Preflight.engineInternal(desired)
             let predictedRoute = predicted.first { !internalNetworks.contains($0.network) }?.network
             var nics: [VMStatus.NIC] = c.endpoints.map { e in
                 let network = e.network.hasPrefix(prefix) ? String(e.network.dropFirst(prefix.count)) : e.network

@@ -213,7 +213,7 @@ struct ReconcileAndApplyTests {
         #expect(saved?.fingerprint == p.fingerprint)
         #expect(saved?.changes == p.reconciliation.changes)
         // Re-planned from the saved plan, the same operations come out (source locations aside: a file has none).
-        let observed = try engine.inventory().observed(range: "t")
+        let observed = try engine.observe().observed(range: "t")
         let replanned = try #require(saved.map { Reconciler.reconcile($0.desired, observed) })
         #expect(replanned.changes == p.reconciliation.changes)
         #expect(replanned.phases.map { $0.map { "\($0.intent) \($0.objectName)" } } == p.reconciliation.phases.map { $0.map { "\($0.intent) \($0.objectName)" } })

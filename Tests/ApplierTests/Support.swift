@@ -21,7 +21,7 @@ struct Planned {
 
 /// Observe, pin, compile, preflight and reconcile: `rangectl plan` without the CLI.
 func plan(_ text: String, on engine: InMemoryEngine) throws -> Planned {
-    let inventory = try engine.inventory()
+    let inventory = try engine.observe()
     let parsed = RangeCompiler.parse(Array(text.utf8), file: "t.yaml")
     let name = RangeCompiler.plan(parsed).rangeName
     let observed = inventory.observed(range: name)
