@@ -131,8 +131,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
                 throw EngineError.http(status: 403, message: "Pool overlaps with other one on this address space", request: "POST /networks/create")
             }
             let id = newID()
+            // What the real engine is told: its gateway is the bridge's address, `Internal` only when unrouted.
             networks.append(Network(id: id, name: network.dockerName, labels: Self.dict(labels), subnet: network.subnet,
-                                    gateway: network.gateway, internal: network.internal))
+                                    gateway: network.engineGateway, internal: network.engineInternal))
             return id
         }
     }

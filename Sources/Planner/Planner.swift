@@ -71,8 +71,8 @@ public struct Planner {
                     if let ipText = i.ip {
                         slot.isStatic = true
                         if IPv4Address(ipText.value) != n.desired.gateway {
+                            // Reported; the NIC stays attached (with the gateway) so nothing else is misreported.
                             error(.ipReserved, "\(h.value) routes network '\(n.desired.name)', so its NIC there holds the gateway \(n.desired.gateway); leave 'ip' out or set it to \(n.desired.gateway)", at: ipText.location)
-                            continue
                         }
                     }
                     vmSlots.append(slot)

@@ -30,8 +30,9 @@ extension Planner {
     }
 
     /// A VM's routes: each `to` a CIDR or `default`, each `via` in a subnet the VM is attached to and
-    /// not its own address, at most one default; then the implicit default through the router of
-    /// its primary network, unless it declares its own (or is that router).
+    /// not its own address, at most one default; then, unless it declares its own, the implicit
+    /// default of a VM whose primary network has a router: through that router (or, for the router
+    /// itself, through the engine's bridge there).
     mutating func checkRoutes(_ vm: RawVM, attached: [(network: DesiredNetwork, ip: IPv4Address?)]) -> [DesiredRoute] {
         var routes: [DesiredRoute] = []
         var defaultAt: SourceLocation?
@@ -72,9 +73,11 @@ extension Planner {
             }
             routes.append(DesiredRoute(to: destination, via: next))
         }
-        if defaultAt == nil, let primary = attached.first?.network, primary.router != nil,
-           let own = attached.first?.ip, own != primary.gateway {
-            routes.insert(DesiredRoute(to: "default", via: primary.gateway, implicit: true), at: 0)
+        if defaultAt == nil, let primary = attached.first?.network, primary.router != nil, let own = attached.first?.ip {
+            // Through the router; the router itself goes out through the engine's bridge of its
+            // primary network, whatever NIC order an older engine gives it.
+            let via = own == primary.gateway ? primary.engineGateway : primary.gateway
+            routes.insert(DesiredRoute(to: "default", via: via, implicit: true), at: 0)
         }
         // The default route first, then the others as written: `ip route replace` in that order.
         return routes.filter { $0.to == "default" } + routes.filter { $0.to != "default" }
