@@ -188,23 +188,9 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     }
 
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
-        let helper: IdResponse = try post("/containers/create", .object([
-            ("Image", .string(range.helperImage)),
-            ("Cmd", .array(RouteSetting.command(vm).map { .string($0) })),
-            ("Labels", Self.map(RouteSetting.helperLabels(vm, range: range))),
-            ("HostConfig", .object([
-                ("NetworkMode", .string("container:\(containerID)")),
-                ("CapAdd", .array([.string("NET_ADMIN")])),
-            ])),
-        ]))
-        // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
-        defer { try? removeContainer(id: helper.Id) }
-        try startContainer(id: helper.Id)
-        let waited: WaitResponse = try post("/containers/\(helper.Id)/wait", .object([]))
-        if waited.StatusCode != 0 {
-            let logs = try send("GET", "/containers/\(helper.Id)/logs?stdout=1&stderr=1")
-            let output = Self.demultiplex(logs.body, streams: [1, 2]).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw EngineError.unsupported("setting the routes of \(vm.dockerName) failed (helper \(range.helperImage) exited \(waited.StatusCode)): \(output)")
+        let (status, output) = try runHelper(RouteSetting.command(vm), in: containerID, range: range, owner: vm.hostname)
+        if status != 0 {
+            throw EngineError.unsupported("setting the routes of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
         }
         let started = try startedAt(container: containerID)
         let marker = RouteSetting.markerName(vm)
@@ -215,6 +201,32 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             ("Labels", Self.map(RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: started))),
             ("HostConfig", .object([("NetworkMode", .string("none"))])),
         ]))
+    }
+
+    public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
+        let (status, output) = try runHelper(["ip", "route", "show"], in: containerID, range: range, owner: "status")
+        guard status == 0 else { throw EngineError.unsupported("reading routes failed (helper exited \(status)): \(output)") }
+        return output
+    }
+
+    /// Runs a short-lived helper container in a running container's network namespace with
+    /// NET_ADMIN, waits for it, and removes it; returns its exit status and output.
+    private func runHelper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) throws -> (Int, String) {
+        let helper: IdResponse = try post("/containers/create", .object([
+            ("Image", .string(range.helperImage)),
+            ("Cmd", .array(command.map { .string($0) })),
+            ("Labels", Self.map(RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, owner)])),
+            ("HostConfig", .object([
+                ("NetworkMode", .string("container:\(containerID)")),
+                ("CapAdd", .array([.string("NET_ADMIN")])),
+            ])),
+        ]))
+        // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
+        defer { try? removeContainer(id: helper.Id) }
+        try startContainer(id: helper.Id)
+        let waited: WaitResponse = try post("/containers/\(helper.Id)/wait", .object([]))
+        let logs = try send("GET", "/containers/\(helper.Id)/logs?stdout=1&stderr=1")
+        return (waited.StatusCode, Self.demultiplex(logs.body, streams: [1, 2]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The engine's stream format without a TTY: frames of an 8-byte header (stream, 0, 0, 0,

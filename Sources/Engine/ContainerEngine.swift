@@ -34,6 +34,9 @@ public protocol ContainerEngine: AnyObject, Sendable {
     /// for each route, then is removed. Then the VM's routes marker is replaced: a never-started
     /// container `<vm>.routes` labelled with the routes and the VM start they were set for.
     func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws
+
+    /// A running VM's routing table (`ip route show`), read by the same helper from outside its image.
+    func readRoutes(containerID: String, range: DesiredRange) throws -> String
 }
 
 extension ContainerEngine {
@@ -59,10 +62,6 @@ public enum RouteSetting {
     /// The shell command the helper runs: one `ip route replace` per route, stopping at the first failure.
     public static func command(_ vm: DesiredVM) -> [String] {
         ["sh", "-c", vm.routes.map { "ip route replace \($0.to) via \($0.via)" }.joined(separator: " && ")]
-    }
-
-    public static func helperLabels(_ vm: DesiredVM, range: DesiredRange) -> [KeyValue] {
-        RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, vm.hostname)]
     }
 
     public static func markerName(_ vm: DesiredVM) -> String { "\(vm.dockerName).routes" }

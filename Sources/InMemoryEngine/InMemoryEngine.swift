@@ -200,6 +200,11 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return locked { containers.first { $0.id == id }.map { "start-\($0.starts)" } ?? "" }
     }
 
+    public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
+        try record("readRoutes", containerID)
+        return locked { containers.first { $0.id == containerID }?.routes.joined(separator: "\n") ?? "" }
+    }
+
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
         try record("setRoutes", vm.dockerName)
         try locked {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 import Plan
 import Planner
@@ -69,6 +70,8 @@ struct VMStatus {
     var dockerName: String
     var state: String
     var nics: [NIC]
+    /// The live routing table, one route a line (empty when not running or unreadable).
+    var routes: [String]
 }
 
 enum RangeStatus {
@@ -78,7 +81,7 @@ enum RangeStatus {
         let prefix = "\(desired.name)-"
         return desired.vms.map { vm in
             guard let c = byVM[vm.hostname.lowercased()] else {
-                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [])
+                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
             }
             let live = c.state == "running" ? readInside(c, engine: engine) : nil
             let predicted = apiVersion < APIVersion.interfaceOrder ? Preflight.predictedOrder(vm, desired) : vm.interfaces
@@ -95,13 +98,19 @@ enum RangeStatus {
                              defaultRoute: network == predictedRoute, predicted: true)
             }
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
-            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state, nics: nics)
+            var routes: [String] = []
+            if c.state == "running" {
+                // Inside the VM when its image has `ip`, else through the route helper.
+                let table = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: desired))
+                routes = (table ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state, nics: nics, routes: routes)
         }
     }
 
     /// Interface names by address and the default route's interface, read with `ip` inside the VM;
     /// nil when the image cannot tell (no `ip`, or the exec failed).
-    static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?)? {
+    static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
         guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
         var names: [String: String] = [:]
         for line in addr.output.split(separator: "\n") {
@@ -112,11 +121,15 @@ enum RangeStatus {
             names[String(ip)] = String(words[1])
         }
         var defaultInterface: String?
-        if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show", "default"]), route.exitCode == 0 {
-            let words = route.output.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            if let dev = words.firstIndex(of: "dev"), dev + 1 < words.count { defaultInterface = String(words[dev + 1]) }
+        var table: String?
+        if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 {
+            table = route.output
+            for line in route.output.split(separator: "\n") where line.hasPrefix("default ") {
+                let words = line.split(separator: " ")
+                if let dev = words.firstIndex(of: "dev"), dev + 1 < words.count { defaultInterface = String(words[dev + 1]) }
+            }
         }
-        return (names, defaultInterface)
+        return (names, defaultInterface, table)
     }
 
     static func text(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: APIVersion) -> String {
@@ -132,6 +145,7 @@ enum RangeStatus {
                 if n.predicted { out += "  (predicted)" }
                 out += "\n"
             }
+            for r in v.routes { out += "    route \(r)\n" }
         }
         return out
     }
@@ -146,6 +160,7 @@ enum RangeStatus {
                     ("hostname", .string(v.hostname)),
                     ("docker_name", .string(v.dockerName)),
                     ("state", .string(v.state)),
+                    ("routes", .array(v.routes.map { .string($0) })),
                     ("interfaces", .array(v.nics.map { n in
                         .object([
                             ("name", .string(n.name)), ("network", .string(n.network)), ("ip", .string(n.ip)),

@@ -32,7 +32,7 @@ struct RoutedApplyTests {
         #expect(!marker.running && marker.labels[RangeLabels.routesOf] == "web" && marker.labels[RangeLabels.range] == "t")
         #expect(marker.labels[RangeLabels.routes] == "default via 10.200.1.1")
         // Routed networks: the engine's gateway is the bridge address; not engine-internal.
-        #expect(engine.allNetworks.map { "\($0.name) \($0.gateway) \($0.internal)" } == ["t-dmz 10.200.1.254 false", "t-lan 10.200.2.254 false"])
+        #expect(engine.allNetworks.map { "\($0.name) \($0.gateway) \($0.internal)" }.sorted() == ["t-dmz 10.200.1.254 false", "t-lan 10.200.2.254 false"])
         #expect(engine.container(named: "t-fw")?.endpoints.map(\.ip) == ["10.200.1.1", "10.200.2.1"])
         #expect(try plan(Self.range(), on: engine).reconciliation.changes.isEmpty)
     }
