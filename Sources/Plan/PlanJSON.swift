@@ -3,7 +3,9 @@ import RangeDiagnostics
 /// The plan as the JSON document of CLI.md (also the saved plan file); keys in a fixed order.
 /// A saved plan carries everything `apply PLAN.json` needs, and `SavedPlan` reads it back.
 public enum PlanJSON {
-    public static func document(_ plan: Plan) -> JSONValue {
+    /// The document. Env values whose name looks secret are `(sensitive)` unless `revealSensitive`,
+    /// which only the saved plan file uses (it is the input of `apply PLAN.json`).
+    public static func document(_ plan: Plan, revealSensitive: Bool = false) -> JSONValue {
         let valid = plan.valid
         let s = plan.summary
         var fields: [(String, JSONValue)] = [
@@ -20,7 +22,7 @@ public enum PlanJSON {
             ("labels", valid ? map(plan.desired!.labels) : .object([])),
             ("helper_image", valid ? .string(plan.desired!.helperImage) : .null),
             ("networks", .array(valid ? plan.desired!.networks.map(network) : [])),
-            ("vms", .array(valid ? plan.desired!.vms.map(vm) : [])),
+            ("vms", .array(valid ? plan.desired!.vms.map { vm($0, revealSensitive: revealSensitive) } : [])),
             ("changes", .array(valid ? plan.changes.map(change) : [])),
             ("summary", .object([("add", .int(s.add)), ("change", .int(s.change)), ("replace", .int(s.replace)), ("destroy", .int(s.destroy))])),
         ]
@@ -40,7 +42,7 @@ public enum PlanJSON {
         ])
     }
 
-    static func vm(_ v: DesiredVM) -> JSONValue {
+    static func vm(_ v: DesiredVM, revealSensitive: Bool) -> JSONValue {
         .object([
             ("hostname", .string(v.hostname)),
             ("docker_name", .string(v.dockerName)),
@@ -51,7 +53,9 @@ public enum PlanJSON {
             ("privileged", .bool(v.privileged)),
             ("cap_add", .array(v.capAdd.map { .string($0) })),
             ("sysctls", map(v.sysctls)),
-            ("env", map(v.env)),
+            ("env", .object(v.env.map { kv in
+                (kv.key, .string(revealSensitive || !Sensitive.isSensitive(kv.key) ? kv.value : Sensitive.placeholder))
+            })),
             ("command", v.command.map { .array($0.map { .string($0) }) } ?? .null),
             ("interfaces", .array(v.interfaces.map { i in
                 .object([
@@ -105,6 +109,9 @@ public struct SavedPlan: Sendable {
     public static func read(_ document: JSONValue) -> Result<SavedPlan, SavedPlanError> {
         guard case .string(Plan.formatVersion)? = document["format_version"] else { return .failure(SavedPlanError("format_version is not \"1\"")) }
         guard case .bool(true)? = document["valid"] else { return .failure(SavedPlanError("the saved plan is not valid")) }
+        if text(document).contains("\"\(Sensitive.placeholder)\"") {
+            return .failure(SavedPlanError("it holds (sensitive) placeholders: save plans with --out, not from --json output"))
+        }
         guard case let .string(fingerprint)? = document["fingerprint"] else {
             return .failure(SavedPlanError("the saved plan has no fingerprint: it was made with --offline; plan against the engine to apply"))
         }
@@ -178,6 +185,8 @@ public struct SavedPlan: Sendable {
         let desired = DesiredRange(name: range, labels: pairs(document["labels"]) ?? [], networks: networks, vms: vms, helperImage: helper)
         return .success(SavedPlan(desired: desired, changes: changes, fingerprint: fingerprint))
     }
+
+    private static func text(_ document: JSONValue) -> String { document["vms"]?.serialized() ?? "" }
 
     static func strings(_ items: [JSONValue]) -> [String]? {
         var out: [String] = []

@@ -47,7 +47,8 @@ struct PlanCommand: ParsableCommand {
             }
         }
         if plan.valid, let out {
-            if let failure = Self.save(PlanJSON.document(plan).serialized(pretty: true) + "\n", to: out) {
+            // The saved plan is apply's input: it keeps sensitive values (like Terraform's plan file), readable by its owner only.
+            if let failure = Self.save(PlanJSON.document(plan, revealSensitive: true).serialized(pretty: true) + "\n", to: out) {
                 plan.diagnostics.append(failure)
             }
         }
@@ -69,7 +70,9 @@ struct PlanCommand: ParsableCommand {
     /// Writes the saved plan; a failure is a diagnostic naming the path.
     static func save(_ text: String, to path: String) -> Diagnostic? {
         let bytes = Array(text.utf8)
-        guard let f = fopen(path, "wb") else {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0, fchmod(fd, 0o600) == 0, let f = fdopen(fd, "wb") else {
+            if fd >= 0 { close(fd) }
             return .error(.fileUnreadable, "cannot write the plan to '\(path)': \(String(cString: strerror(errno)))", at: nil)
         }
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }

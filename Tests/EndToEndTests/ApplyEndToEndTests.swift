@@ -183,3 +183,26 @@ struct ApplyEndToEndTests {
         #expect(try range.rangectl("plan", "--detailed-exitcode").status == 0)
     }
 }
+
+/// Secrets reach the VM and nothing else: not the output, not the labels.
+@Suite(.serialized, .enabled(if: LocalEngine.required, "no engine answers (set CI=true or RANGECTL_E2E=1 to require one)"))
+struct SecretsEndToEndTests {
+    @Test func sensitiveEnvReachesTheVMButNeverOutputOrLabels() throws {
+        let range = try TestRange("te2e-secret")
+        defer { range.destroy() }
+        try range.write("""
+            networks: [{name: a, subnet: 10.200.45.0/24}]
+            vms:
+              - {hostname: v, image: busybox:latest, networks: [a], command: [sleep, infinity], env: {DB_PASSWORD: hunter2, PORT: 8080}}
+            """)
+        let applied = try range.rangectl("apply", "--auto-approve")
+        #expect(applied.status == 0)
+        for output in [applied.stdout, applied.stderr, try range.rangectl("plan").stdout, try range.rangectl("status", "--json").stdout] {
+            #expect(!output.contains("hunter2"))
+        }
+        let labels = try LocalEngine.docker("inspect", "-f", "{{json .Config.Labels}}", "te2e-secret-v").stdout
+        #expect(!labels.contains("hunter2") && labels.contains("DB_PASSWORD"))
+        let env = try LocalEngine.docker("exec", "te2e-secret-v", "sh", "-c", "echo $DB_PASSWORD").stdout
+        #expect(env == "hunter2\n")
+    }
+}
