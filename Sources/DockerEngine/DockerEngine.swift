@@ -65,7 +65,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
                 let name = (c.Names?.first ?? c.Id).drop { $0 == "/" }
                 let endpoints = (c.NetworkSettings?.Networks ?? [:]).map { net, e in
                     ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 },
-                                     mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 })
+                                     mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 },
+                                     runtimeIP: e.IPAddress.flatMap { $0.isEmpty ? nil : $0 })
                 }
                 return ObservedContainer(id: c.Id, name: String(name), labels: c.Labels ?? [:], state: c.State ?? "unknown",
                                          image: c.Image ?? "", endpoints: endpoints)

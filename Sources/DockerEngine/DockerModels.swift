@@ -33,6 +33,7 @@ struct ContainerSummary: Decodable {
             struct IPAMConfig: Decodable { var IPv4Address: String? }
             var IPAMConfig: IPAMConfig?
             var MacAddress: String?
+            var IPAddress: String?
         }
         var Networks: [String: Endpoint]?
     }

@@ -29,12 +29,18 @@ public struct ObservedEndpoint: Hashable, Sendable {
     public var network: String
     public var configuredIP: String?
     public var mac: String?
+    /// The address in use while running (a container without a fixed address has only this one).
+    public var runtimeIP: String?
 
-    public init(network: String, configuredIP: String?, mac: String?) {
+    public init(network: String, configuredIP: String?, mac: String?, runtimeIP: String? = nil) {
         self.network = network
         self.configuredIP = configuredIP
         self.mac = mac
+        self.runtimeIP = runtimeIP
     }
+
+    /// The address this endpoint holds: the configured one, else the runtime one.
+    public var heldIP: String? { configuredIP ?? runtimeIP }
 }
 
 /// A container as the engine reports it, labels parsed, endpoints sorted by network name.

@@ -21,10 +21,20 @@ public enum Preflight {
                 out.append(.error(.subnetConflict, "subnet \(n.subnet) of network '\(n.name)' overlaps \(subnet) of engine network \(other.name)\(owner), which this range does not own", at: n.location))
             }
         }
+        // Addresses foreign containers hold on the range's networks: the plan must not assign them.
+        var foreignHolders: [String: String] = [:]   // "<docker network>/<ip>" -> container name
+        for c in inventory.containers where !c.isOwned(by: range) {
+            for e in c.endpoints { if let ip = e.heldIP { foreignHolders["\(e.network)/\(ip)"] = c.name } }
+        }
         var missingImages: Set<String> = []
         for vm in desired.vms {
             if let other = foreignContainers[vm.dockerName] {
                 out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
+            }
+            for i in vm.interfaces {
+                if let holder = foreignHolders["\(range)-\(i.network)/\(i.ip)"] {
+                    out.append(.error(.ipInUse, "address \(i.ip) that \(vm.hostname) needs on network '\(i.network)' is held by container \(holder), which range \(range) does not own and never touches; free the address or give \(vm.hostname) another", at: vm.location))
+                }
             }
             let image = normalizedImage(vm.image)
             if !inventory.images.contains(image) && !missingImages.contains(image) {

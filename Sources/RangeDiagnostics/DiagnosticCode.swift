@@ -38,6 +38,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case engineUnreachable = "engine-unreachable"
     case subnetConflict = "subnet-conflict"
     case nameConflict = "name-conflict"
+    case ipInUse = "ip-in-use"
     case imageMissing = "image-missing"
     case stalePlan = "stale-plan"
     case nicOrder = "nic-order"

@@ -251,6 +251,23 @@ struct ForeignObjectTests {
         #expect(p.diagnostics.first { $0.code == .nameConflict }?.location?.line == 7)
     }
 
+    @Test func aForeignContainerHoldingAPlannedAddressIsRefused() throws {
+        let engine = InMemoryEngine()
+        try apply(ReconcileAndApplyTests.two, on: engine)
+        // Someone attaches their own container to the range's network, on the next free address.
+        engine.addContainer(name: "intruder", endpoints: [("t-a", "10.200.1.12")])
+        let next = lab("""
+              - {hostname: web, image: busybox, networks: [a, b]}
+              - {hostname: db, image: busybox, networks: [a]}
+              - {hostname: new, image: busybox, networks: [a]}
+            """)
+        let p = try plan(next, on: engine)
+        let errors = p.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.code.rawValue) == ["ip-in-use"])
+        #expect(errors.first?.message.contains("intruder") == true && errors.first?.message.contains("10.200.1.12") == true)
+        #expect(engine.container(named: "intruder") != nil)
+    }
+
     @Test func missingImageIsRefusedOnceAtTheFirstVM() throws {
         let engine = InMemoryEngine(images: [])
         let p = try plan(ReconcileAndApplyTests.two, on: engine)

@@ -22,7 +22,22 @@ enum LocalEngine {
 
     @discardableResult
     static func docker(_ arguments: String...) throws -> RunResult {
+        try docker(arguments)
+    }
+
+    @discardableResult
+    static func docker(_ arguments: [String]) throws -> RunResult {
         try run(URL(fileURLWithPath: "/usr/bin/env"), ["docker"] + arguments)
+    }
+
+    /// A docker command a person types to change things by hand; it must succeed.
+    static func byHand(_ arguments: String...) throws {
+        try byHand(arguments)
+    }
+
+    static func byHand(_ arguments: [String]) throws {
+        let r = try docker(arguments)
+        #expect(r.status == 0, "docker \(arguments.joined(separator: " ")): \(r.stderr)")
     }
 
     /// Addresses by interface name inside a running container, from `ip -o -4 addr show`.
