@@ -9,10 +9,17 @@ public struct ApplyEvent: Sendable {
     public var error: String?
 }
 
+/// One failed operation: the engine's error, and whether the engine stopped answering.
+public struct ApplyFailure: Sendable {
+    public var operation: EngineOperation
+    public var error: String
+    public var engineUnreachable: Bool
+}
+
 /// What an apply did and did not do.
 public struct ApplyReport: Sendable {
     public var done: [EngineOperation] = []
-    public var failed: [(operation: EngineOperation, error: String)] = []
+    public var failed: [ApplyFailure] = []
     /// Operations never started because an earlier one failed or the apply was interrupted.
     public var notStarted: [EngineOperation] = []
     public var interrupted = false
@@ -80,16 +87,18 @@ public final class Applier: @unchecked Sendable {
             let thread = Thread { [self] in
                 while let (index, operation) = state.next(stopping: isStopping) {
                     let start = DispatchTime.now().uptimeNanoseconds
-                    var failure: String?
+                    var failure: ApplyFailure?
                     do {
                         try perform(operation)
                     } catch {
-                        failure = String(describing: error)
+                        var unreachable = false
+                        if case .unreachable? = error as? EngineError { unreachable = true }
+                        failure = ApplyFailure(operation: operation, error: String(describing: error), engineUnreachable: unreachable)
                         interrupt()
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     state.finish(index, failure: failure)
-                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure))
+                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure?.error))
                 }
                 group.leave()
             }
@@ -129,7 +138,7 @@ private final class PhaseState: @unchecked Sendable {
     private let lock = NSLock()
     private let operations: [EngineOperation]
     private var nextIndex = 0
-    private var outcomes: [String??]
+    private var outcomes: [ApplyFailure??]
 
     init(_ operations: [EngineOperation]) {
         self.operations = operations
@@ -144,22 +153,22 @@ private final class PhaseState: @unchecked Sendable {
         return (nextIndex - 1, operations[nextIndex - 1])
     }
 
-    func finish(_ index: Int, failure: String?) {
+    func finish(_ index: Int, failure: ApplyFailure?) {
         lock.lock()
         outcomes[index] = .some(failure)
         lock.unlock()
     }
 
     /// In the plan's order: done, failed with their errors, and never started.
-    func result() -> ([EngineOperation], [(operation: EngineOperation, error: String)], [EngineOperation]) {
+    func result() -> ([EngineOperation], [ApplyFailure], [EngineOperation]) {
         lock.lock()
         defer { lock.unlock() }
-        var done: [EngineOperation] = [], failed: [(operation: EngineOperation, error: String)] = [], notStarted: [EngineOperation] = []
+        var done: [EngineOperation] = [], failed: [ApplyFailure] = [], notStarted: [EngineOperation] = []
         for (i, op) in operations.enumerated() {
             switch outcomes[i] {
             case .none: notStarted.append(op)
             case .some(.none): done.append(op)
-            case let .some(.some(error)): failed.append((op, error))
+            case let .some(.some(failure)): failed.append(failure)
             }
         }
         return (done, failed, notStarted)

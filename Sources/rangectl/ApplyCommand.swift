@@ -40,7 +40,7 @@ struct ApplyCommand: ParsableCommand {
         case let .success(i):
             input = i
         }
-        let connector = { engine.connect().map { $0 as any ContainerEngine } }
+        let connector = { engine.connect() }
         let live: LivePlan
         var connected: (any ContainerEngine)?
         if let document = JSONValue.parse(String(decoding: input.bytes, as: UTF8.self)), SavedPlan.looksLikePlan(document) {
@@ -60,7 +60,7 @@ struct ApplyCommand: ParsableCommand {
         if live.reconciliation.phases.isEmpty {
             if json {
                 finish(live.plan, report: ApplyReport())
-            } else if let calls = (engineInUse as? DockerEngine)?.calls {
+            } else if let calls = engineCalls(engineInUse) {
                 Terminal.write("Nothing to apply (\(calls) engine calls in all).\n")
             }
             return

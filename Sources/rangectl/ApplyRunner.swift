@@ -35,8 +35,11 @@ struct ApplyRunner {
         if !json { Terminal.write("\n") }
         let report = applier.apply(reconciliation)
         let seconds = Date().timeIntervalSince(start)
-        let calls = (engine as? DockerEngine)?.calls
+        let calls = engineCalls(engine)
         if !json { Terminal.write(Self.summary(report, seconds: seconds, calls: calls, verb: verb)) }
+        if let lost = report.failed.first(where: \.engineUnreachable) {
+            Terminal.printDiagnostics([.error(.engineUnreachable, "the engine stopped answering during \(verb) (\(lost.error)); nothing is lost: run \(verb) again once it answers", at: nil)])
+        }
         return report
     }
 

@@ -10,13 +10,14 @@ struct EngineOptions: ParsableArguments {
     var host: String?
 
     /// Connects and negotiates; any failure is an `engine-unreachable` diagnostic naming the endpoint.
-    func connect() -> Result<DockerEngine, Diagnostic> {
+    /// Reads through the engine are retried briefly on faults; writes are sent once.
+    func connect() -> Result<any ContainerEngine, Diagnostic> {
         switch DockerEndpoint.resolve(host: host, environment: ProcessInfo.processInfo.environment) {
         case let .failure(error):
             return .failure(.error(.engineUnreachable, error.description, at: nil))
         case let .success(endpoint):
             do {
-                return .success(try DockerEngine(endpoint: endpoint))
+                return .success(RetryingEngine(try DockerEngine(endpoint: endpoint)))
             } catch let error as EngineError {
                 return .failure(.error(.engineUnreachable, error.description, at: nil))
             } catch {
@@ -34,4 +35,9 @@ extension Diagnostic {
         }
         return .error(.engineUnreachable, "the engine at \(endpoint) failed: \(error)", at: nil)
     }
+}
+
+/// How many calls the Docker engine under any wrappers has received (nil for other engines).
+func engineCalls(_ engine: any ContainerEngine) -> Int? {
+    ((engine as? RetryingEngine)?.base as? DockerEngine ?? engine as? DockerEngine)?.calls
 }

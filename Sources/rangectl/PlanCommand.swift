@@ -43,7 +43,7 @@ struct PlanCommand: ParsableCommand {
                 plan = compilation.desired.map { Plan.offline($0, diagnostics: compilation.diagnostics) }
                     ?? Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan = LivePlanning.plan(parsed, engine: { engine.connect().map { $0 as any ContainerEngine } }).plan
+                plan = LivePlanning.plan(parsed, engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {

@@ -1,0 +1,63 @@
+import Foundation
+import Plan
+
+/// Wraps an engine so that reads survive brief faults: a read (inventory, start time, routing
+/// table) that meets a server error (5xx) or no answer is tried again after 0.2 s, 0.4 s, 0.8 s,
+/// then the fault is reported. Writes are sent exactly once: repeating a create or a connect
+/// blindly could do it twice, so a failed write is reported and the next apply, which observes
+/// first, decides again.
+public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
+    public let base: any ContainerEngine
+    public let delays: [TimeInterval]
+
+    public init(_ base: any ContainerEngine, delays: [TimeInterval] = [0.2, 0.4, 0.8]) {
+        self.base = base
+        self.delays = delays
+    }
+
+    public var endpoint: String { base.endpoint }
+    public var apiVersion: APIVersion { base.apiVersion }
+
+    /// Whether a failed read may be tried again: no answer, or the engine's own server error.
+    static func isTransient(_ error: Error) -> Bool {
+        switch error as? EngineError {
+        case .unreachable?: return true
+        case let .http(status, _, _)?: return status >= 500
+        default: return false
+        }
+    }
+
+    private func read<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch where Self.isTransient(error) && attempt < delays.count {
+                Thread.sleep(forTimeInterval: delays[attempt])
+                attempt += 1
+            }
+        }
+    }
+
+    public func inventory() throws -> EngineInventory { try read { try base.inventory() } }
+    public func startedAt(container id: String) throws -> String { try read { try base.startedAt(container: id) } }
+    public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
+        try read { try base.readRoutes(containerID: containerID, range: range) }
+    }
+
+    public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
+        try base.createNetwork(network, labels: labels)
+    }
+    public func removeNetwork(id: String) throws { try base.removeNetwork(id: id) }
+    public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
+        try base.createContainer(vm, range: range, labels: labels, cpus: cpus)
+    }
+    public func startContainer(id: String) throws { try base.startContainer(id: id) }
+    public func removeContainer(id: String) throws { try base.removeContainer(id: id) }
+    public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
+        try base.exec(container: id, command: command)
+    }
+    public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
+        try base.setRoutes(vm, containerID: containerID, range: range)
+    }
+}
