@@ -204,6 +204,34 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         ]))
     }
 
+    public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
+        // The lock never runs: any local image will do for it.
+        let images: [ImageID] = try get("/images/json")
+        guard let image = images.map(\.Id).sorted().first else {
+            throw EngineError.unsupported("the engine has no image at all, so the range lock cannot be created")
+        }
+        let response = try send("POST", "/containers/create?name=\(name)", body: .object([
+            ("Image", .string(image)),
+            ("Cmd", .array([.string("true")])),
+            ("Labels", Self.map(labels)),
+            ("HostConfig", .object([("NetworkMode", .string("none"))])),
+        ]))
+        switch response.status {
+        case 201:
+            let created: IdResponse = try decode(response, "POST /containers/create")
+            return (created.Id, Dictionary(labels.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
+        case 409:
+            let held: LockInspect = try get("/containers/\(name)/json")
+            return (held.Id, held.Config?.Labels ?? [:])
+        default:
+            throw error(response, "POST /containers/create")
+        }
+    }
+
+    public func releaseLock(id: String) throws {
+        try call("DELETE", "/containers/\(id)?force=true", allow: [404])
+    }
+
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
         let (status, output) = try runHelper(["ip", "route", "show"], in: containerID, range: range, owner: "status")
         guard status == 0 else { throw EngineError.unsupported("reading routes failed (helper exited \(status)): \(output)") }

@@ -71,3 +71,13 @@ struct ContainerInspect: Decodable {
 struct WaitResponse: Decodable {
     var StatusCode: Int
 }
+
+struct ImageID: Decodable {
+    var Id: String
+}
+
+struct LockInspect: Decodable {
+    struct Config: Decodable { var Labels: [String: String]? }
+    var Id: String
+    var Config: Config?
+}

@@ -37,6 +37,12 @@ public protocol ContainerEngine: AnyObject, Sendable {
 
     /// A running VM's routing table (`ip route show`), read by the same helper from outside its image.
     func readRoutes(containerID: String, range: DesiredRange) throws -> String
+
+    /// Creates the lock object `name` with `labels` unless one exists; either way returns the one
+    /// that holds the name now (so the caller sees whether it got the lock). See `RangeLock`.
+    func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String])
+    /// Removes the lock object with this id; a missing one is not an error.
+    func releaseLock(id: String) throws
 }
 
 extension ContainerEngine {

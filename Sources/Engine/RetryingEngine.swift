@@ -60,4 +60,8 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
         try base.setRoutes(vm, containerID: containerID, range: range)
     }
+    public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
+        try base.claimLock(name: name, labels: labels)
+    }
+    public func releaseLock(id: String) throws { try base.releaseLock(id: id) }
 }

@@ -200,6 +200,22 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return locked { containers.first { $0.id == id }.map { "start-\($0.starts)" } ?? "" }
     }
 
+    public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
+        try record("claimLock", name)
+        return locked {
+            if let held = containers.first(where: { $0.name == name }) { return (held.id, held.labels) }
+            let id = newID()
+            containers.append(Container(id: id, name: name, labels: Self.dict(labels), image: "busybox:latest",
+                                        running: false, started: false, endpoints: []))
+            return (id, Self.dict(labels))
+        }
+    }
+
+    public func releaseLock(id: String) throws {
+        try record("releaseLock", id)
+        locked { containers.removeAll { $0.id == id } }
+    }
+
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
         try record("readRoutes", containerID)
         return locked { containers.first { $0.id == containerID }?.routes.joined(separator: "\n") ?? "" }

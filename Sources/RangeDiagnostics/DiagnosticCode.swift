@@ -41,6 +41,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case ipInUse = "ip-in-use"
     case imageMissing = "image-missing"
     case stalePlan = "stale-plan"
+    case rangeLocked = "range-locked"
     case nicOrder = "nic-order"
     case resourceLimit = "resource-limit"
     case confirmationRequired = "confirmation-required"

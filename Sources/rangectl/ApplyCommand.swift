@@ -27,6 +27,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var lock: LockOptions
+
     func validate() throws {
         guard parallelism >= 1 && parallelism <= 64 else { throw ValidationError("--parallelism must be between 1 and 64") }
     }
@@ -40,17 +42,35 @@ struct ApplyCommand: ParsableCommand {
         case let .success(i):
             input = i
         }
-        let connector = { engine.connect() }
         let live: LivePlan
         var connected: (any ContainerEngine)?
+        var held: RangeLock?
+        defer { held?.release() }
         if let document = JSONValue.parse(String(decoding: input.bytes, as: UTF8.self)), SavedPlan.looksLikePlan(document) {
-            live = savedPlan(document, file: input.displayName, connected: &connected)
+            live = savedPlan(document, file: input.displayName, connected: &connected, lock: &held)
         } else {
-            live = LivePlanning.plan(RangeCompiler.parse(input.bytes, file: input.displayName), engine: {
-                let result = connector()
-                if case let .success(e) = result { connected = e }
-                return result
-            })
+            // An invalid manifest never reaches the engine; a valid one is planned under the range's lock.
+            let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
+            let first = RangeCompiler.plan(parsed)
+            guard first.valid else {
+                finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil)
+                throw ExitCode(1)
+            }
+            let e: any ContainerEngine
+            switch engine.connect() {
+            case let .failure(d):
+                finish(Plan(range: first.rangeName, diagnostics: first.diagnostics + [d], desired: nil, changes: []), report: nil)
+                throw ExitCode(1)
+            case let .success(x): e = x
+            }
+            switch lock.acquire(first.rangeName, on: e) {
+            case let .failure(d):
+                finish(Plan(range: first.rangeName, diagnostics: first.diagnostics + [d], desired: nil, changes: []), report: nil)
+                throw ExitCode(1)
+            case let .success(l): held = l
+            }
+            connected = e
+            live = LivePlanning.plan(parsed, engine: { .success(e) })
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
             finish(live.plan, report: nil)
@@ -73,7 +93,7 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// A saved plan is applied only if the engine still holds exactly what it was planned against.
-    private func savedPlan(_ document: JSONValue, file: String, connected: inout (any ContainerEngine)?) -> LivePlan {
+    private func savedPlan(_ document: JSONValue, file: String, connected: inout (any ContainerEngine)?, lock held: inout RangeLock?) -> LivePlan {
         func refused(_ d: Diagnostic, range: String = "") -> LivePlan {
             LivePlan(plan: Plan(range: range, diagnostics: [d], desired: nil, changes: []), reconciliation: .none, inventory: nil)
         }
@@ -88,6 +108,10 @@ struct ApplyCommand: ParsableCommand {
         case let .success(x): e = x
         }
         connected = e
+        switch lock.acquire(saved.desired.name, on: e) {
+        case let .failure(d): return refused(d, range: saved.desired.name)
+        case let .success(l): held = l
+        }
         let inventory: EngineInventory
         do { inventory = try e.observe() } catch { return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name) }
         let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)

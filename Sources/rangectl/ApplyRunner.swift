@@ -3,6 +3,7 @@ import ArgumentParser
 import DockerEngine
 import Engine
 import Foundation
+import Glibc
 import Plan
 import RangeDiagnostics
 
@@ -33,7 +34,19 @@ struct ApplyRunner {
             Terminal.write(ApplyRunner.progressLine(event))
         }
         if !json { Terminal.write("\n") }
+        // SIGINT or SIGTERM (a cancelled pipeline): start nothing new, finish what is in flight, report.
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Terminal.writeError("rangectl: interrupted: starting no new operation; waiting for those in flight\n")
+                applier.interrupt()
+            }
+            source.resume()
+            return source
+        }
         let report = applier.apply(reconciliation)
+        for source in signals { source.cancel() }
         let seconds = Date().timeIntervalSince(start)
         let calls = engineCalls(engine)
         if !json { Terminal.write(Self.summary(report, seconds: seconds, calls: calls, verb: verb)) }

@@ -22,6 +22,8 @@ struct DestroyCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var lock: LockOptions
+
     func run() throws {
         let compilation: Compilation
         switch ManifestInput.read(file) {
@@ -40,6 +42,14 @@ struct DestroyCommand: ParsableCommand {
             throw ExitCode(1)
         case let .success(x): e = x
         }
+        let held: RangeLock
+        switch lock.acquire(compilation.rangeName, on: e) {
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        case let .success(l): held = l
+        }
+        defer { held.release() }
         let inventory: EngineInventory
         do { inventory = try e.inventory() } catch {
             Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])

@@ -2,6 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
+/// Every end-to-end suite is nested here, so that they run one at a time: one of them stops the
+/// engine, and they all share it.
+@Suite(.serialized, .enabled(if: LocalEngine.required, "no engine answers (set CI=true or RANGECTL_E2E=1 to require one)"))
+struct EndToEnd {}
+
 /// The local engine the end-to-end tests use, through the docker CLI (an independent client).
 enum LocalEngine {
     /// True when an engine answers, or when one must (CI=true, RANGECTL_E2E=1): then a missing

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The package root, found from this file's path (Tests/Support/Process.swift).
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -7,7 +8,7 @@ public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompone
 public let rangectlBinary: URL = {
     let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     var dir = testBinary.deletingLastPathComponent()
-    // The XCTest bundle on Linux is a file in the build folder; on other layouts walk up a little.
+    // The test bundle on Linux is a file in the build folder; on other layouts walk up a little.
     for _ in 0..<4 {
         let candidate = dir.appendingPathComponent("rangectl")
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
@@ -23,33 +24,13 @@ public struct RunResult: Sendable {
     public var stdoutBytes: Data
 }
 
-/// Runs a program with arguments, optional standard input and extra environment; never uses a shell.
+/// Runs a program to its end (no shell) and returns its exit status and output.
 public func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-         directory: URL = packageRoot) throws -> RunResult {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = nil
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    // Read both pipes concurrently with the writer, so large outputs cannot dead-lock.
-    nonisolated(unsafe) var errData = Data()
-    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    errReader.start()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errReader.isFinished { usleep(1000) }
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+                directory: URL = packageRoot) throws -> RunResult {
+    let child = try Spawned(executable, arguments, stdin: stdin, environment: environment, directory: directory)
+    let end = child.finish()
+    return RunResult(status: end.signalled ? 128 + end.status : end.status, stdout: child.stdout, stderr: child.stderr,
+                     stdoutBytes: child.stdoutData)
 }
 
 public func rangectl(_ arguments: String..., stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {

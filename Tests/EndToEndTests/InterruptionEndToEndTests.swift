@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension EndToEnd {
+    /// Applies that are killed, interrupted, or lose their engine half-way: every time the next
+    /// apply converges to the full range and destroy leaves no labelled object. Prints its figures.
+    @Suite
+    struct InterruptionEndToEndTests {
+        /// Ten VMs on two networks; a router VM, so that every VM also gets routes through the
+        /// helper: each kind of engine call happens (network create, container create, connect,
+        /// start, helper create/start/wait/remove, marker remove/create).
+        static let body = """
+            networks:
+              - {name: a, subnet: 10.200.60.0/24, router: r}
+              - {name: b, subnet: 10.200.61.0/24}
+            vms:
+              - {hostname: r, image: busybox:latest, sysctls: {net.ipv4.ip_forward: "1"}, networks: [a, b], command: [sleep, infinity]}
+            """ + (1...9).map { "\n  - {hostname: v\($0), image: busybox:latest, networks: [a, b], command: [sleep, infinity]}" }.joined()
+
+        /// Engine restarts needed because dockerd 20.10 kept a wrong endpoint count after requests
+        /// were cut off by the kill (moby#42119; it repairs the count only at start-up).
+        final class Restarts: @unchecked Sendable { var count = 0 }
+
+        static func restartEngine() throws {
+            _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-x", "dockerd"])
+            while (try run(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-x", "dockerd"])).status == 0 { usleep(200_000) }
+            let up = try run(URL(fileURLWithPath: "/bin/bash"), [packageRoot.appendingPathComponent("scripts/engine-up.sh").path])
+            #expect(up.status == 0, "\(up.stderr)")
+        }
+
+        func convergeAndDestroy(_ range: TestRange, _ what: String, restarts: Restarts? = nil) throws -> Bool {
+            let applied = try range.rangectl("apply", "--auto-approve")
+            let plan = try range.rangectl("plan", "--detailed-exitcode")
+            let full = try LocalEngine.labelled(range.name).containers.filter { !$0.hasSuffix(".routes") }.count == 10
+            var destroyed = try range.rangectl("destroy", "--auto-approve")
+            if destroyed.status != 0, destroyed.stdout.contains("has active endpoints"), let restarts {
+                // The error says what to do: restart dockerd and destroy again.
+                #expect(destroyed.stdout.contains("restart dockerd"))
+                restarts.count += 1
+                try Self.restartEngine()
+                destroyed = try range.rangectl("destroy", "--auto-approve")
+            }
+            let left = try LocalEngine.labelled(range.name)
+            #expect(applied.status == 0, "\(what): apply after: \(applied.stdout.suffix(800))\(applied.stderr)")
+            #expect(plan.status == 0, "\(what): re-plan: \(plan.stdout)")
+            #expect(full, "\(what): not every VM is there")
+            #expect(destroyed.status == 0 && left.containers.isEmpty && left.networks.isEmpty, "\(what): left \(left)\n\(destroyed.stdout.suffix(600))")
+            return applied.status == 0 && plan.status == 0 && full && destroyed.status == 0 && left.containers.isEmpty && left.networks.isEmpty
+        }
+
+        @Test func sigkillAtTwentyPointsAlwaysConverges() throws {
+            let range = try TestRange("te2e-kill")
+            defer { range.destroy() }
+            try range.write(Self.body)
+            // 2 networks + 10 VMs x (create, connect, start, 4 helper calls, 2 marker calls) = 92 writes.
+            let points = ProcessInfo.processInfo.environment["RANGECTL_KILL_POINTS"].map { $0.split(separator: ",").compactMap { Int($0) } }
+                ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 17, 23, 31, 44, 58, 75, 91]
+            var converged = 0
+            let restarts = Restarts()
+            for point in points {
+                let proxy = try UnixSocketProxy(killAfter: point)
+                let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", ProcessInfo.processInfo.environment["RANGECTL_KILL_PARALLELISM"] ?? "4", "--host", "unix://\(proxy.path)", range.path.path])
+                proxy.watch(apply.pid)
+                let end = apply.finish()
+                #expect(end.signalled && end.status == 9 && proxy.killed, "write \(point): not killed (exit \(end.status))\n\(apply.stdout.suffix(500))")
+                if try convergeAndDestroy(range, "killed after write \(point)", restarts: restarts) { converged += 1 }
+            }
+            print("interrupted apply: SIGKILL after \(points.count) different engine writes (4 in flight); \(converged) of \(points.count) times the next apply converged and destroy left 0 labelled objects (\(restarts.count) needed the dockerd restart the error advises: moby#42119)")
+            #expect(converged == points.count)
+        }
+
+        @Test(arguments: [("SIGINT", SIGINT), ("SIGTERM", SIGTERM)])
+        func interruptFinishesWhatIsInFlightAndReports(_ name: String, _ number: Int32) throws {
+            let range = try TestRange("te2e-int")
+            defer { range.destroy() }
+            try range.write(Self.body)
+            let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "2", range.path.path])
+            #expect(apply.waitFor("created vm"), "\(name): no progress line")
+            kill(apply.pid, number)
+            let end = apply.finish()
+            #expect(!end.signalled && end.status == 1, "\(name): exit \(end.status)")
+            #expect(apply.stderr.contains("interrupted: starting no new operation"))
+            #expect(apply.stdout.contains("Apply interrupted after") && apply.stdout.contains("not started:"), "\(apply.stdout)")
+            #expect(!apply.stdout.contains("Apply complete"))
+            let done = try convergeAndDestroy(range, name)
+            print("interrupted apply: \(name) stopped new work, reported, exit 1; next apply converged: \(done)")
+        }
+
+        @Test func engineStoppedDuringApplyIsEngineUnreachableAndALaterApplyConverges() throws {
+            let range = try TestRange("te2e-down")
+            defer { range.destroy() }
+            try range.write(Self.body)
+            let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "2", range.path.path])
+            #expect(apply.waitFor("created vm"))
+            _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-x", "dockerd"])
+            let end = apply.finish()
+            #expect(end.status == 1)
+            #expect(apply.stderr.contains("[engine-unreachable]"), "\(apply.stderr)")
+            // Bring the engine back (as .ci/run does) and converge.
+            try Self.restartEngine()
+            let done = try convergeAndDestroy(range, "after the engine came back", restarts: Restarts())
+            print("engine faults: dockerd stopped during apply -> engine-unreachable, exit 1; after restart the next apply converged: \(done)")
+        }
+    }
+}
