@@ -43,7 +43,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("yaml")]
         ),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"],
+            exclude: ["FuzzCorpus"]
+        ),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"]),
         .testTarget(
             name: "ApplierTests",

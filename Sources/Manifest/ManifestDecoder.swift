@@ -157,6 +157,10 @@ public struct ManifestDecoder {
             typeMismatch(field, expected: "a string", node)
             return nil
         }
+        if s.text.utf8.count > Self.maxTextBytes {
+            report(.outOfRange, "'\(field)' is \(s.text.utf8.count) bytes long; a value may have at most \(Self.maxTextBytes)", node.start)
+            return nil
+        }
         if let format, !format.matches(s.text) {
             report(.invalidName, "invalid \(what) '\(Self.excerpt(s.text))': expected \(format.explanation)", node.start)
             return nil
@@ -265,6 +269,9 @@ public struct ManifestDecoder {
     private func loc(_ mark: Mark) -> SourceLocation {
         SourceLocation(file: file, line: mark.line, column: mark.column)
     }
+
+    /// The longest text any field takes (env values included): longer is hostile, not a manifest.
+    public static let maxTextBytes = 65_536
 
     /// At most 64 characters of a value, for messages about hostile or huge input.
     static func excerpt(_ text: String) -> String {

@@ -157,9 +157,13 @@ public struct Planner {
         vms.reserveCapacity(raw.vms.count)
         for (vmIndex, vm) in raw.vms.enumerated() {
             guard let hostname = vm.hostname?.value, let image = vm.image?.value else { return nil }
-            let interfaces = slots[vmIndex].enumerated().map { k, slot in
-                DesiredInterface(name: "eth\(k)", network: networks[slot.network]!.desired.name, ip: slot.ip!, primary: k == 0,
-                                 auto: !slot.isStatic, router: slot.router)
+            // The decoder may have reported an error the planner cannot see (a network without a
+            // subnet, say): an interface left without a usable network or address means no range.
+            var interfaces: [DesiredInterface] = []
+            for (k, slot) in slots[vmIndex].enumerated() {
+                guard let network = networks[slot.network]?.desired, let ip = slot.ip else { return nil }
+                interfaces.append(DesiredInterface(name: "eth\(k)", network: network.name, ip: ip, primary: k == 0,
+                                                   auto: !slot.isStatic, router: slot.router))
             }
             vms.append(DesiredVM(
                 hostname: hostname, dockerName: "\(range)-\(hostname)", image: image,

@@ -93,7 +93,8 @@ extension EndToEnd {
             try range.write(Self.body)
             let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "2", range.path.path])
             #expect(apply.waitFor("created vm"))
-            _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-x", "dockerd"])
+            // Abruptly: a dockerd stopped gracefully keeps serving open connections while it shuts down.
+            _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-9", "-x", "dockerd"])
             let end = apply.finish()
             #expect(end.status == 1)
             #expect(apply.stderr.contains("[engine-unreachable]"), "\(apply.stderr)")
