@@ -210,21 +210,26 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         guard let image = images.map(\.Id).sorted().first else {
             throw EngineError.unsupported("the engine has no image at all, so the range lock cannot be created")
         }
-        let response = try send("POST", "/containers/create?name=\(name)", body: .object([
-            ("Image", .string(image)),
-            ("Cmd", .array([.string("true")])),
-            ("Labels", Self.map(labels)),
-            ("HostConfig", .object([("NetworkMode", .string("none"))])),
-        ]))
-        switch response.status {
-        case 201:
-            let created: IdResponse = try decode(response, "POST /containers/create")
-            return (created.Id, Dictionary(labels.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
-        case 409:
-            let held: LockInspect = try get("/containers/\(name)/json")
-            return (held.Id, held.Config?.Labels ?? [:])
-        default:
-            throw error(response, "POST /containers/create")
+        while true {
+            let response = try send("POST", "/containers/create?name=\(name)", body: .object([
+                ("Image", .string(image)),
+                ("Cmd", .array([.string("true")])),
+                ("Labels", Self.map(labels)),
+                ("HostConfig", .object([("NetworkMode", .string("none"))])),
+            ]))
+            switch response.status {
+            case 201:
+                let created: IdResponse = try decode(response, "POST /containers/create")
+                return (created.Id, Dictionary(labels.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
+            case 409:
+                let held = try send("GET", "/containers/\(name)/json")
+                if held.status == 404 { continue }   // released between our two calls: claim again
+                guard held.status == 200 else { throw error(held, "GET /containers/\(name)/json") }
+                let lock: LockInspect = try decode(held, "GET /containers/\(name)/json")
+                return (lock.Id, lock.Config?.Labels ?? [:])
+            default:
+                throw error(response, "POST /containers/create")
+            }
         }
     }
 
