@@ -25,36 +25,11 @@ struct DestroyCommand: ParsableCommand {
     @OptionGroup var lock: LockOptions
 
     func run() throws {
-        let compilation: Compilation
-        switch ManifestInput.read(file) {
-        case let .failure(d):
-            Terminal.printDiagnostics([d])
-            throw ExitCode(1)
-        case let .success(input):
-            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
-        }
-        Terminal.printDiagnostics(compilation.diagnostics)
-        guard compilation.valid else { throw ExitCode(1) }
-        let e: any ContainerEngine
-        switch engine.connect() {
-        case let .failure(d):
-            Terminal.printDiagnostics([d])
-            throw ExitCode(1)
-        case let .success(x): e = x
-        }
-        let held: RangeLock
-        switch lock.acquire(compilation.rangeName, on: e) {
-        case let .failure(d):
-            Terminal.printDiagnostics([d])
-            throw ExitCode(1)
-        case let .success(l): held = l
-        }
+        let compilation = try CommandSteps.compiledManifest(file)
+        let e = try engine.connect().orExit()
+        let held = try lock.acquire(compilation.rangeName, on: e).orExit()
         defer { held.release() }
-        let inventory: EngineInventory
-        do { inventory = try e.inventory() } catch {
-            Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])
-            throw ExitCode(1)
-        }
+        let inventory = try CommandSteps.observe(e, routes: false)
         let observed = inventory.observed(range: compilation.rangeName)
         let teardown = Reconciler.teardown(observed)
         let empty = DesiredRange(name: compilation.rangeName, labels: [], networks: [], vms: [])

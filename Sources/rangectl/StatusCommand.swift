@@ -21,30 +21,9 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        let compilation: Compilation
-        switch ManifestInput.read(file) {
-        case let .failure(d):
-            Terminal.printDiagnostics([d])
-            throw ExitCode(1)
-        case let .success(input):
-            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
-        }
-        guard compilation.valid, let desired = compilation.desired else {
-            Terminal.printDiagnostics(compilation.diagnostics)
-            throw ExitCode(1)
-        }
-        let e: any ContainerEngine
-        switch engine.connect() {
-        case let .failure(d):
-            Terminal.printDiagnostics([d])
-            throw ExitCode(1)
-        case let .success(x): e = x
-        }
-        let inventory: EngineInventory
-        do { inventory = try e.observe() } catch {
-            Terminal.printDiagnostics([.engine(error, endpoint: e.endpoint)])
-            throw ExitCode(1)
-        }
+        let desired = try CommandSteps.compiledManifest(file).desired!
+        let e = try engine.connect().orExit()
+        let inventory = try CommandSteps.observe(e, routes: true)
         let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), apiVersion: inventory.apiVersion, engine: e)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Engine
+import Plan
+import Planner
+import RangeDiagnostics
+
+extension Result where Failure == Diagnostic {
+    /// The value; or the diagnostic printed and exit 1.
+    func orExit() throws -> Success {
+        switch self {
+        case let .success(value): return value
+        case let .failure(d):
+            Terminal.printDiagnostics([d])
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Steps shared by the commands that read a manifest and then talk to an engine.
+enum CommandSteps {
+    /// The manifest read and compiled; its diagnostics printed; exit 1 when it is invalid.
+    static func compiledManifest(_ file: String) throws -> Compilation {
+        let input = try ManifestInput.read(file).orExit()
+        let compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+        Terminal.printDiagnostics(compilation.diagnostics)
+        guard compilation.valid else { throw ExitCode(1) }
+        return compilation
+    }
+
+    /// One observation of the engine (with start times of routed VMs when `routes`); exit 1 on failure.
+    static func observe(_ engine: any ContainerEngine, routes: Bool) throws -> EngineInventory {
+        do {
+            return try routes ? engine.observe() : engine.inventory()
+        } catch {
+            Terminal.printDiagnostics([.engine(error, endpoint: engine.endpoint)])
+            throw ExitCode(1)
+        }
+    }
+}
