@@ -27,7 +27,9 @@ extension EndToEnd {
             """
 
         static func ping(from: String, to: String) throws -> Bool {
-            try LocalEngine.docker("exec", from, "ping", "-c", "1", "-W", "2", to).status == 0
+            // -w 3: a deadline for the whole ping (busybox's -W only bounds the wait for a reply, and a
+            // send to a stopped router never completes); `timeout` guards the exec itself.
+            try run(URL(fileURLWithPath: "/usr/bin/timeout"), ["20", "docker", "exec", from, "ping", "-c", "1", "-W", "2", "-w", "3", to]).status == 0
         }
 
         @Test func trafficBetweenSegmentsPassesThroughTheFirewall() throws {
