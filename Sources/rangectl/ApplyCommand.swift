@@ -70,7 +70,7 @@ struct ApplyCommand: ParsableCommand {
             case let .success(l): held = l
             }
             connected = e
-            live = LivePlanning.plan(parsed, engine: { .success(e) })
+            live = LivePlanning.plan(parsed, validated: first, engine: { .success(e) })
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
             finish(live.plan, report: nil)

@@ -12,10 +12,11 @@ struct LivePlan {
 
 /// Observe once, keep live addresses, check before changing, diff (Compose's reconcile).
 enum LivePlanning {
-    /// Plans a parsed manifest against the engine. The manifest is planned without pins first:
-    /// an invalid manifest never reaches the engine.
-    static func plan(_ parsed: ParsedManifest, engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
-        let first = RangeCompiler.plan(parsed)
+    /// Plans a parsed manifest against the engine. The manifest is planned without pins first
+    /// (unless the caller did, `validated`): an invalid manifest never reaches the engine.
+    static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil,
+                     engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
+        let first = validated ?? RangeCompiler.plan(parsed)
         guard first.valid, first.desired != nil else {
             return LivePlan(plan: Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []),
                             reconciliation: .none, inventory: nil)
