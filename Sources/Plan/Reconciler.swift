@@ -169,8 +169,9 @@ public enum Reconciler {
     static func networkCauses(_ n: DesiredNetwork, _ live: ObservedNetwork, desired: DesiredRange) -> [String] {
         var causes: [String] = []
         if live.name != n.dockerName { causes.append("name \(live.name) -> \(n.dockerName)") }
-        let want = JSONValue.object(SpecEncoding.networkSpec(n, labels: desired.labels))
-        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(want.serialized()), causes.isEmpty { return [] }
+        let spec = SpecEncoding.networkSpec(n, labels: desired.labels)
+        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(of: spec), causes.isEmpty { return [] }
+        let want = JSONValue.object(spec)
         guard let text = live.labels[RangeLabels.spec], let had = JSONValue.parse(text) else {
             return causes + ["its spec label is missing or changed on the engine"]
         }
@@ -182,8 +183,9 @@ public enum Reconciler {
     static func specCauses(_ vm: DesiredVM, _ live: ObservedContainer, desired: DesiredRange) -> [String] {
         var causes: [String] = []
         if live.name != vm.dockerName { causes.append("name \(live.name) -> \(vm.dockerName)") }
-        let want = JSONValue.object(SpecEncoding.vmSpec(vm, labels: desired.labels))
-        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(want.serialized()) { return causes }
+        let spec = SpecEncoding.vmSpec(vm, labels: desired.labels)
+        if live.labels[RangeLabels.specHash] == SpecEncoding.hash(of: spec) { return causes }
+        let want = JSONValue.object(spec)
         guard let text = live.labels[RangeLabels.spec], let had = JSONValue.parse(text) else {
             return causes + ["its spec label is missing or changed on the engine"]
         }

@@ -65,24 +65,29 @@ public enum SpecEncoding {
         vm.interfaces.map { "\($0.network)=\($0.ip)" }.joined(separator: ",")
     }
 
+    /// The hash of a spec, as its spec-hash label holds it: what the reconciler compares.
+    public static func hash(of spec: [(String, JSONValue)]) -> String {
+        hash(JSONValue.object(spec).serialized())
+    }
+
+    /// The spec-hash and spec labels of a spec, from one serialisation.
+    static func specLabels(_ spec: [(String, JSONValue)]) -> [KeyValue] {
+        let text = JSONValue.object(spec).serialized()
+        return [KeyValue(RangeLabels.specHash, hash(text)), KeyValue(RangeLabels.spec, text)]
+    }
+
     /// Every label a VM's container carries.
     public static func vmLabels(_ vm: DesiredVM, range: DesiredRange) -> [KeyValue] {
-        let spec = JSONValue.object(vmSpec(vm, labels: range.labels)).serialized()
-        return RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
-            KeyValue(RangeLabels.vm, vm.hostname),
-            KeyValue(RangeLabels.specHash, hash(spec)),
-            KeyValue(RangeLabels.spec, spec),
-            KeyValue(RangeLabels.interfaces, interfaces(vm)),
-        ]
+        RangeLabels.common(range: range.name, manifestLabels: range.labels)
+            + [KeyValue(RangeLabels.vm, vm.hostname)]
+            + specLabels(vmSpec(vm, labels: range.labels))
+            + [KeyValue(RangeLabels.interfaces, interfaces(vm))]
     }
 
     /// Every label a network carries.
     public static func networkLabels(_ n: DesiredNetwork, range: DesiredRange) -> [KeyValue] {
-        let spec = JSONValue.object(networkSpec(n, labels: range.labels)).serialized()
-        return RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
-            KeyValue(RangeLabels.network, n.name),
-            KeyValue(RangeLabels.specHash, hash(spec)),
-            KeyValue(RangeLabels.spec, spec),
-        ]
+        RangeLabels.common(range: range.name, manifestLabels: range.labels)
+            + [KeyValue(RangeLabels.network, n.name)]
+            + specLabels(networkSpec(n, labels: range.labels))
     }
 }
