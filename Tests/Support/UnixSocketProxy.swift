@@ -13,7 +13,14 @@ public final class UnixSocketProxy: @unchecked Sendable {
     private var writes = 0
     private var victim: pid_t = 0
     private let killAfter: Int
-    public private(set) var killed = false
+    private var fired = false
+
+    /// Whether the proxy killed the client (recorded before the kill, so a waiter never misses it).
+    public var killed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return fired
+    }
 
     public init(target: String = "/var/run/docker.sock", killAfter: Int) throws {
         self.target = target
@@ -85,8 +92,8 @@ public final class UnixSocketProxy: @unchecked Sendable {
                 lock.lock()
                 let fire = responses.value
                 if fire {
+                    fired = true
                     if victim > 0 { kill(victim, SIGKILL) }
-                    killed = true
                 }
                 lock.unlock()
                 if fire { return }
