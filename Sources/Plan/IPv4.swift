@@ -1,3 +1,5 @@
+import RangeDiagnostics
+
 /// An IPv4 address. Parsing is strict: four decimal octets, no leading zeros, no spaces.
 public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var value: UInt32
@@ -33,6 +35,17 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public var description: String {
         "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+    }
+
+    /// The dotted text, straight into a JSON output (for large plans).
+    public func write(into out: inout JSONOutput) {
+        out.appendDecimal(Int(value >> 24))
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(Int(value >> 16 & 0xFF))
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(Int(value >> 8 & 0xFF))
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(Int(value & 0xFF))
     }
 
     public static func < (a: IPv4Address, b: IPv4Address) -> Bool { a.value < b.value }
@@ -85,4 +98,11 @@ public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible {
     public func address(atOffset o: UInt32) -> IPv4Address { IPv4Address(network.value + o) }
 
     public var description: String { "\(network)/\(prefixLength)" }
+
+    /// The CIDR text, straight into a JSON output.
+    public func write(into out: inout JSONOutput) {
+        network.write(into: &out)
+        out.append(UInt8(ascii: "/"))
+        out.appendDecimal(prefixLength)
+    }
 }

@@ -2,89 +2,193 @@ import RangeDiagnostics
 
 /// The plan as the JSON document of CLI.md (also the saved plan file); keys in a fixed order.
 /// A saved plan carries everything `apply PLAN.json` needs, and `SavedPlan` reads it back.
+/// Written as it goes, never built as a value first: a large range's plan is tens of megabytes.
+/// Env values whose name looks secret are `(sensitive)` unless `revealSensitive`, which only the
+/// saved plan file uses (it is the input of `apply PLAN.json`).
 public enum PlanJSON {
-    /// The document. Env values whose name looks secret are `(sensitive)` unless `revealSensitive`,
-    /// which only the saved plan file uses (it is the input of `apply PLAN.json`).
-    public static func document(_ plan: Plan, revealSensitive: Bool = false) -> JSONValue {
+    /// The whole document as text (compact, or indented for the saved plan file).
+    public static func text(_ plan: Plan, revealSensitive: Bool = false, pretty: Bool = false) -> String {
+        var w = JSONWriter(pretty: pretty)
+        w.beginObject()
+        writeFields(plan, revealSensitive: revealSensitive, into: &w)
+        w.endObject()
+        return String(decoding: w.out.bytes, as: UTF8.self)
+    }
+
+    /// Writes the document's fields into an object the caller has begun (and may add to).
+    public static func writeFields(_ plan: Plan, revealSensitive: Bool = false, into w: inout JSONWriter) {
         let valid = plan.valid
         let s = plan.summary
-        var fields: [(String, JSONValue)] = [
-            ("format_version", .string(Plan.formatVersion)),
-            ("range", .string(plan.range)),
-            ("valid", .bool(valid)),
-            ("diagnostics", .array(plan.diagnostics.map(\.json))),
-        ]
+        w.key("format_version")
+        w.string(Plan.formatVersion)
+        w.key("range")
+        w.string(plan.range)
+        w.key("valid")
+        w.bool(valid)
+        w.key("diagnostics")
+        w.beginArray()
+        for d in plan.diagnostics { w.value(d.json) }
+        w.endArray()
         if let engine = plan.engine {
-            fields.append(("engine", .object([("host", .string(engine.host)), ("api_version", .string(engine.apiVersion))])))
+            w.key("engine")
+            w.beginObject()
+            w.key("host")
+            w.string(engine.host)
+            w.key("api_version")
+            w.string(engine.apiVersion)
+            w.endObject()
         }
-        if let fingerprint = plan.fingerprint { fields.append(("fingerprint", .string(fingerprint))) }
-        fields += [
-            ("labels", valid ? map(plan.desired!.labels) : .object([])),
-            ("helper_image", valid ? .string(plan.desired!.helperImage) : .null),
-            ("networks", .array(valid ? plan.desired!.networks.map(network) : [])),
-            ("vms", .array(valid ? plan.desired!.vms.map { vm($0, revealSensitive: revealSensitive) } : [])),
-            ("changes", .array(valid ? plan.changes.map(change) : [])),
-            ("summary", .object([("add", .int(s.add)), ("change", .int(s.change)), ("replace", .int(s.replace)), ("destroy", .int(s.destroy))])),
-        ]
-        return .object(fields)
+        if let fingerprint = plan.fingerprint {
+            w.key("fingerprint")
+            w.string(fingerprint)
+        }
+        let desired = valid ? plan.desired : nil
+        w.key("labels")
+        map(desired?.labels ?? [], into: &w)
+        w.key("helper_image")
+        if let desired { w.string(desired.helperImage) } else { w.null() }
+        w.key("networks")
+        w.beginArray()
+        for n in desired?.networks ?? [] { network(n, into: &w) }
+        w.endArray()
+        w.key("vms")
+        w.beginArray()
+        for v in desired?.vms ?? [] { vm(v, revealSensitive: revealSensitive, into: &w) }
+        w.endArray()
+        w.key("changes")
+        w.beginArray()
+        if valid { for c in plan.changes { change(c, into: &w) } }
+        w.endArray()
+        w.key("summary")
+        w.beginObject()
+        w.key("add")
+        w.int(s.add)
+        w.key("change")
+        w.int(s.change)
+        w.key("replace")
+        w.int(s.replace)
+        w.key("destroy")
+        w.int(s.destroy)
+        w.endObject()
     }
 
-    static func network(_ n: DesiredNetwork) -> JSONValue {
-        .object([
-            ("name", .string(n.name)),
-            ("docker_name", .string(n.dockerName)),
-            ("subnet", .string(n.subnet.description)),
-            ("gateway", .string(n.gateway.description)),
-            ("internal", .bool(n.internal)),
-            ("reserved", .int(n.reserved)),
-            ("router", n.router.map { .string($0) } ?? .null),
-            ("bridge_ip", n.bridgeIP.map { .string($0.description) } ?? .null),
-        ])
+    static func network(_ n: DesiredNetwork, into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("name")
+        w.string(n.name)
+        w.key("docker_name")
+        w.string(n.dockerName)
+        w.key("subnet")
+        w.rawString { n.subnet.write(into: &$0) }
+        w.key("gateway")
+        w.rawString { n.gateway.write(into: &$0) }
+        w.key("internal")
+        w.bool(n.internal)
+        w.key("reserved")
+        w.int(n.reserved)
+        w.key("router")
+        if let r = n.router { w.string(r) } else { w.null() }
+        w.key("bridge_ip")
+        if let b = n.bridgeIP { w.rawString { b.write(into: &$0) } } else { w.null() }
+        w.endObject()
     }
 
-    static func vm(_ v: DesiredVM, revealSensitive: Bool) -> JSONValue {
-        .object([
-            ("hostname", .string(v.hostname)),
-            ("docker_name", .string(v.dockerName)),
-            ("image", .string(v.image)),
-            ("cpu", .int(v.cpu)),
-            ("ram_mb", .int(v.ramMB)),
-            ("disk_gb", .int(v.diskGB)),
-            ("privileged", .bool(v.privileged)),
-            ("cap_add", .array(v.capAdd.map { .string($0) })),
-            ("sysctls", map(v.sysctls)),
-            ("env", .object(v.env.map { kv in
-                (kv.key, .string(revealSensitive || !Sensitive.isSensitive(kv.key) ? kv.value : Sensitive.placeholder))
-            })),
-            ("command", v.command.map { .array($0.map { .string($0) }) } ?? .null),
-            ("interfaces", .array(v.interfaces.map { i in
-                .object([
-                    ("name", .string(i.name)),
-                    ("network", .string(i.network)),
-                    ("ip", .string(i.ip.description)),
-                    ("primary", .bool(i.primary)),
-                    ("auto", .bool(i.auto)),
-                    ("router", .bool(i.router)),
-                ])
-            })),
-            ("routes", .array(v.routes.map { r in
-                .object([("to", .string(r.to)), ("via", .string(r.via.description)), ("implicit", .bool(r.implicit))])
-            })),
-        ])
+    static func vm(_ v: DesiredVM, revealSensitive: Bool, into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("hostname")
+        w.string(v.hostname)
+        w.key("docker_name")
+        w.string(v.dockerName)
+        w.key("image")
+        w.string(v.image)
+        w.key("cpu")
+        w.int(v.cpu)
+        w.key("ram_mb")
+        w.int(v.ramMB)
+        w.key("disk_gb")
+        w.int(v.diskGB)
+        w.key("privileged")
+        w.bool(v.privileged)
+        w.key("cap_add")
+        w.beginArray()
+        for c in v.capAdd { w.string(c) }
+        w.endArray()
+        w.key("sysctls")
+        map(v.sysctls, into: &w)
+        w.key("env")
+        w.beginObject()
+        for kv in v.env {
+            w.key(kv.key)
+            w.string(revealSensitive || !Sensitive.isSensitive(kv.key) ? kv.value : Sensitive.placeholder)
+        }
+        w.endObject()
+        w.key("command")
+        if let command = v.command {
+            w.beginArray()
+            for word in command { w.string(word) }
+            w.endArray()
+        } else {
+            w.null()
+        }
+        w.key("interfaces")
+        w.beginArray()
+        for i in v.interfaces {
+            w.beginObject()
+            w.key("name")
+            w.string(i.name)
+            w.key("network")
+            w.string(i.network)
+            w.key("ip")
+            w.rawString { i.ip.write(into: &$0) }
+            w.key("primary")
+            w.bool(i.primary)
+            w.key("auto")
+            w.bool(i.auto)
+            w.key("router")
+            w.bool(i.router)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("routes")
+        w.beginArray()
+        for r in v.routes {
+            w.beginObject()
+            w.key("to")
+            w.string(r.to)
+            w.key("via")
+            w.rawString { r.via.write(into: &$0) }
+            w.key("implicit")
+            w.bool(r.implicit)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
-    static func change(_ c: Change) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("action", .string(c.action.rawValue)),
-            ("kind", .string(c.kind.rawValue)),
-            ("name", .string(c.name)),
-        ]
-        if !c.detail.isEmpty { fields.append(("detail", .array(c.detail.map { .string($0) }))) }
-        return .object(fields)
+    static func change(_ c: Change, into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("action")
+        w.string(c.action.rawValue)
+        w.key("kind")
+        w.string(c.kind.rawValue)
+        w.key("name")
+        w.string(c.name)
+        if !c.detail.isEmpty {
+            w.key("detail")
+            w.beginArray()
+            for d in c.detail { w.string(d) }
+            w.endArray()
+        }
+        w.endObject()
     }
 
-    static func map(_ pairs: [KeyValue]) -> JSONValue {
-        .object(pairs.map { ($0.key, .string($0.value)) })
+    static func map(_ pairs: [KeyValue], into w: inout JSONWriter) {
+        w.beginObject()
+        for kv in pairs {
+            w.key(kv.key)
+            w.string(kv.value)
+        }
+        w.endObject()
     }
 }
 

@@ -39,55 +39,145 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Serialises compactly (one line), or with two-space indentation when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
-        var out = JSONOutput()
-        write(into: &out, pretty: pretty)
-        return String(decoding: out.bytes, as: UTF8.self)
+        var w = JSONWriter(pretty: pretty)
+        write(into: &w)
+        return String(decoding: w.out.bytes, as: UTF8.self)
     }
 
-    /// Appends the serialisation to `out`, which hands full chunks to its sink as it goes.
-    public func write(into out: inout JSONOutput, pretty: Bool, indent: Int = 0) {
+    /// Appends the value to a writer (which hands full chunks to its sink as it goes).
+    public func write(into w: inout JSONWriter) {
         switch self {
-        case .null: out.append("null")
-        case let .bool(v): out.append(v ? "true" : "false")
-        case let .int(v): out.append(String(v))
-        case let .string(v): JSONValue.writeString(v, into: &out)
+        case .null: w.null()
+        case let .bool(v): w.bool(v)
+        case let .int(v): w.int(v)
+        case let .string(v): w.string(v)
         case let .array(items):
-            if items.isEmpty {
-                out.append("[]")
-                return
-            }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { out.newline(indent + 1) }
-                item.write(into: &out, pretty: pretty, indent: indent + 1)
-                out.flushIfFull()
-            }
-            if pretty { out.newline(indent) }
-            out.append(UInt8(ascii: "]"))
+            w.beginArray()
+            for item in items { item.write(into: &w) }
+            w.endArray()
         case let .object(fields):
-            if fields.isEmpty {
-                out.append("{}")
-                return
+            w.beginObject()
+            for (key, value) in fields {
+                w.key(key)
+                value.write(into: &w)
             }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, value)) in fields.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { out.newline(indent + 1) }
-                JSONValue.writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                value.write(into: &out, pretty: pretty, indent: indent + 1)
-            }
-            if pretty { out.newline(indent) }
-            out.append(UInt8(ascii: "}"))
+            w.endObject()
         }
     }
+}
+
+/// Writes one JSON document as it goes, without building it first: the plan of a large range is
+/// tens of megabytes. Compact, or indented by two spaces when `pretty` (empty containers stay
+/// `[]` and `{}`). The caller pairs begin/end and gives a key before each value of an object.
+public struct JSONWriter {
+    public var out: JSONOutput
+    public let pretty: Bool
+    private var depth = 0
+    /// Whether the innermost open container already holds a value (a comma goes before the next).
+    private var filled = false
+    /// `filled` of each enclosing container.
+    private var enclosing: [Bool] = []
+    /// A key was just written: the next value follows it directly.
+    private var afterKey = false
+
+    public init(pretty: Bool = false, out: JSONOutput = JSONOutput()) {
+        self.pretty = pretty
+        self.out = out
+        enclosing.reserveCapacity(16)
+    }
+
+    /// Before a value or a key: the comma and, when pretty, the line break of its place.
+    @inline(__always)
+    private mutating func place() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        if depth > 0 {
+            if filled { out.append(UInt8(ascii: ",")) }
+            filled = true
+            if pretty { out.newline(depth) }
+        }
+    }
+
+    public mutating func key(_ k: String) {
+        place()
+        JSONWriter.quoted(k, into: &out)
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    /// A key known to need no escaping.
+    public mutating func key(_ k: StaticString) {
+        place()
+        out.append(UInt8(ascii: "\""))
+        out.append(k)
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
+        place()
+        out.append(bracket)
+        enclosing.append(filled)
+        filled = false
+        depth += 1
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        depth -= 1
+        if filled && pretty { out.newline(depth) }
+        out.append(bracket)
+        filled = enclosing.removeLast()
+        out.flushIfFull()
+    }
+
+    public mutating func null() {
+        place()
+        out.append("null")
+    }
+
+    public mutating func bool(_ v: Bool) {
+        place()
+        out.append(v ? "true" : "false")
+    }
+
+    public mutating func int(_ v: Int) {
+        place()
+        out.appendDecimal(v)
+    }
+
+    public mutating func string(_ v: String) {
+        place()
+        JSONWriter.quoted(v, into: &out)
+    }
+
+    /// A string value written by `body` straight into the output, for text known to need no
+    /// escaping (addresses, CIDRs).
+    public mutating func rawString(_ body: (inout JSONOutput) -> Void) {
+        place()
+        out.append(UInt8(ascii: "\""))
+        body(&out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func value(_ v: JSONValue) { v.write(into: &self) }
+
+    /// Hands what is left to the sink.
+    public mutating func finish() { out.finish() }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
-    public static func writeString(_ s: String, into out: inout JSONOutput) {
+    static func quoted(_ s: String, into out: inout JSONOutput) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
@@ -133,6 +223,30 @@ public struct JSONOutput {
     }
     public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
     public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    /// An integer in decimal, without going through a String.
+    public mutating func appendDecimal(_ v: Int) {
+        if v < 0 {
+            if v == Int.min {
+                append(String(v))
+                return
+            }
+            bytes.append(UInt8(ascii: "-"))
+        }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - n] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - n)...]))
+        }
+    }
 
     mutating func newline(_ indent: Int) {
         bytes.append(UInt8(ascii: "\n"))

@@ -132,8 +132,14 @@ struct ApplyCommand: ParsableCommand {
             Terminal.printDiagnostics(plan.diagnostics)
             return
         }
-        guard case var .object(fields) = PlanJSON.document(plan) else { return }
-        if let report { fields.append(("apply", ApplyRunner.reportJSON(report))) }
-        Terminal.printJSON(.object(fields))
+        Terminal.streamJSON { w in
+            w.beginObject()
+            PlanJSON.writeFields(plan, into: &w)
+            if let report {
+                w.key("apply")
+                w.value(ApplyRunner.reportJSON(report))
+            }
+            w.endObject()
+        }
     }
 }

@@ -48,7 +48,7 @@ struct PlanCommand: ParsableCommand {
         }
         if plan.valid, let out {
             // The saved plan is apply's input: it keeps sensitive values (like Terraform's plan file), readable by its owner only.
-            if let failure = Self.save(PlanJSON.document(plan, revealSensitive: true).serialized(pretty: true) + "\n", to: out) {
+            if let failure = Self.save(PlanJSON.text(plan, revealSensitive: true, pretty: true) + "\n", to: out) {
                 plan.diagnostics.append(failure)
             }
         }
@@ -60,7 +60,11 @@ struct PlanCommand: ParsableCommand {
     /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr and the text plan.
     static func show(_ plan: Plan, json: Bool) {
         if json {
-            Terminal.printJSON(PlanJSON.document(plan))
+            Terminal.streamJSON { w in
+                w.beginObject()
+                PlanJSON.writeFields(plan, into: &w)
+                w.endObject()
+            }
         } else {
             Terminal.printDiagnostics(plan.diagnostics)
             if plan.valid { Terminal.write(PlanText.render(plan)) }

@@ -35,11 +35,17 @@ enum Terminal {
         writeError(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics))
     }
 
-    /// Prints a JSON document and a newline, streamed in chunks (a 100k-interface plan is ~20 MB).
+    /// Prints a JSON document and a newline.
     static func printJSON(_ document: JSONValue) {
-        var out = JSONOutput { write($0, to: STDOUT_FILENO) }
-        document.write(into: &out, pretty: false)
-        out.append(UInt8(ascii: "\n"))
-        out.finish()
+        streamJSON { document.write(into: &$0) }
+    }
+
+    /// Prints the JSON document that `body` writes, and a newline, handing it to standard output
+    /// in chunks as it is written (a 100k-interface plan is ~20 MB).
+    static func streamJSON(_ body: (inout JSONWriter) -> Void) {
+        var w = JSONWriter(out: JSONOutput { write($0, to: STDOUT_FILENO) })
+        body(&w)
+        w.out.append(UInt8(ascii: "\n"))
+        w.finish()
     }
 }

@@ -207,9 +207,9 @@ struct ReconcileAndApplyTests {
         try apply(Self.two, on: engine)
         let next = lab("  - {hostname: web, image: busybox, networks: [a, b], env: {K: v}}")
         let p = try plan(next, on: engine)
-        let document = PlanJSON.document(Plan(range: "t", diagnostics: [], desired: p.desired, changes: p.reconciliation.changes,
-                                              engine: EngineInfo(host: "memory://test", apiVersion: "1.41"), fingerprint: p.fingerprint))
-        let saved = try JSONValue.parse(document.serialized(pretty: true)).map(SavedPlan.read)?.get()
+        let text = PlanJSON.text(Plan(range: "t", diagnostics: [], desired: p.desired, changes: p.reconciliation.changes,
+                                      engine: EngineInfo(host: "memory://test", apiVersion: "1.41"), fingerprint: p.fingerprint), pretty: true)
+        let saved = try JSONValue.parse(text).map(SavedPlan.read)?.get()
         #expect(saved?.fingerprint == p.fingerprint)
         #expect(saved?.changes == p.reconciliation.changes)
         // Re-planned from the saved plan, the same operations come out (source locations aside: a file has none).
