@@ -164,4 +164,8 @@ public struct APIVersion: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static let multipleEndpointsAtCreate = APIVersion(1, 44)
     /// `GwPriority` and the `ifname` driver option give the manifest's NIC order exactly.
     public static let interfaceOrder = APIVersion(1, 48)
+    /// Docker 28.1: networks count their real endpoints. Before, a per-network counter could lose
+    /// updates when endpoints of one network were released concurrently (moby#42119), leaving a
+    /// network that cannot be removed until dockerd restarts.
+    public static let exactEndpointCount = APIVersion(1, 49)
 }
