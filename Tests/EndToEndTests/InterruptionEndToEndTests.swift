@@ -18,27 +18,22 @@ extension EndToEnd {
               - {hostname: r, image: busybox:latest, sysctls: {net.ipv4.ip_forward: "1"}, networks: [a, b], command: [sleep, infinity]}
             """ + (1...9).map { "\n  - {hostname: v\($0), image: busybox:latest, networks: [a, b], command: [sleep, infinity]}" }.joined()
 
-        /// Engine restarts needed because dockerd 20.10 kept a wrong endpoint count after requests
-        /// were cut off by the kill (moby#42119; it repairs the count only at start-up).
+        /// Engine restarts needed because dockerd 20.10 kept a wrong endpoint count on a network
+        /// (moby#42119; it repairs the count only at start-up). rangectl removes VMs one at a time
+        /// on such engines, which avoids the race in its own calls; the kill tests can still cut
+        /// requests off half-way.
         final class Restarts: @unchecked Sendable { var count = 0 }
 
-        static func restartEngine() throws {
-            _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-x", "dockerd"])
-            while (try run(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-x", "dockerd"])).status == 0 { usleep(200_000) }
-            let up = try run(URL(fileURLWithPath: "/bin/bash"), [packageRoot.appendingPathComponent("scripts/engine-up.sh").path])
-            #expect(up.status == 0, "\(up.stderr)")
-        }
-
-        func convergeAndDestroy(_ range: TestRange, _ what: String, restarts: Restarts? = nil) throws -> Bool {
+        func convergeAndDestroy(_ range: TestRange, _ what: String, restarts: Restarts = Restarts()) throws -> Bool {
             let applied = try range.rangectl("apply", "--auto-approve")
             let plan = try range.rangectl("plan", "--detailed-exitcode")
             let full = try LocalEngine.labelled(range.name).containers.filter { !$0.hasSuffix(".routes") }.count == 10
             var destroyed = try range.rangectl("destroy", "--auto-approve")
-            if destroyed.status != 0, destroyed.stdout.contains("has active endpoints"), let restarts {
+            if destroyed.status != 0, destroyed.stdout.contains("has active endpoints") {
                 // The error says what to do: restart dockerd and destroy again.
                 #expect(destroyed.stdout.contains("restart dockerd"))
                 restarts.count += 1
-                try Self.restartEngine()
+                try LocalEngine.restart()
                 destroyed = try range.rangectl("destroy", "--auto-approve")
             }
             let left = try LocalEngine.labelled(range.name)
@@ -83,8 +78,9 @@ extension EndToEnd {
             #expect(apply.stderr.contains("interrupted: starting no new operation"))
             #expect(apply.stdout.contains("Apply interrupted after") && apply.stdout.contains("not started:"), "\(apply.stdout)")
             #expect(!apply.stdout.contains("Apply complete"))
-            let done = try convergeAndDestroy(range, name)
-            print("interrupted apply: \(name) stopped new work, reported, exit 1; next apply converged: \(done)")
+            let restarts = Restarts()
+            let done = try convergeAndDestroy(range, name, restarts: restarts)
+            print("interrupted apply: \(name) stopped new work, reported, exit 1; next apply converged: \(done) (dockerd restarts for moby#42119: \(restarts.count))")
         }
 
         @Test func engineStoppedDuringApplyIsEngineUnreachableAndALaterApplyConverges() throws {
@@ -99,7 +95,7 @@ extension EndToEnd {
             #expect(end.status == 1)
             #expect(apply.stderr.contains("[engine-unreachable]"), "\(apply.stderr)")
             // Bring the engine back (as .ci/run does) and converge.
-            try Self.restartEngine()
+            try LocalEngine.restart()
             let done = try convergeAndDestroy(range, "after the engine came back", restarts: Restarts())
             print("engine faults: dockerd stopped during apply -> engine-unreachable, exit 1; after restart the next apply converged: \(done)")
         }
