@@ -46,18 +46,28 @@ public struct ObjectSchema: Sendable {
     /// Groups of keys of which exactly one must be present (none present is reported by the decoder).
     public var exactlyOneOf: [[String]]
 
-    /// Field index by key, built once: the decoder looks up every key of every object.
-    private let indexByName: [String: Int]
+    /// The fields' names as bytes: the decoder matches every key of every object against them.
+    private let nameBytes: [[UInt8]]
+
+    /// At most 16 fields: the decoder keeps an object's fields inline.
+    public static let maxFields = 16
 
     public init(name: String, summary: String, fields: [FieldSpec], exactlyOneOf: [[String]] = []) {
+        precondition(fields.count <= Self.maxFields, "schema \(name) has more than \(Self.maxFields) fields")
         self.name = name
         self.summary = summary
         self.fields = fields
         self.exactlyOneOf = exactlyOneOf
-        self.indexByName = Dictionary(fields.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        self.nameBytes = fields.map { Array($0.name.utf8) }
     }
 
-    public func index(of name: String) -> Int? { indexByName[name] }
+    /// The index of a field by name (a short linear scan beats hashing for a dozen names).
+    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+
+    /// The index of the field whose name is these bytes.
+    public func index(ofKey key: UnsafeBufferPointer<UInt8>) -> Int? {
+        nameBytes.firstIndex { $0.count == key.count && $0.elementsEqual(key) }
+    }
 }
 
 /// The field definitions of manifest format version 1 (MANIFEST.md).

@@ -1,18 +1,22 @@
 import RangeDiagnostics
 
-/// Turns a composed node tree into a `RawManifest`, checking every key, type, bound and name
+/// Turns a composed document into a `RawManifest`, checking every key, type, bound and name
 /// format against `ManifestSchema` and recording every problem found (it never stops early).
+/// It walks the document's nodes in place; keys are matched by their bytes.
 public struct ManifestDecoder {
     public let file: String
     public private(set) var diagnostics: [Diagnostic] = []
+    private var doc = YAMLDocument()
 
     public init(file: String) {
         self.file = file
     }
 
     /// The decoded manifest, or nil when the root is missing or not a mapping.
-    public mutating func decode(_ root: Node?) -> RawManifest? {
-        guard let root else {
+    public mutating func decode(_ composed: ComposedDocument) -> RawManifest? {
+        doc = composed.document
+        defer { doc = YAMLDocument() }
+        guard let root = composed.rootID else {
             report(.typeMismatch, "the manifest is empty; expected a mapping with version, name, networks and vms", Mark(line: 1, column: 1))
             return nil
         }
@@ -24,26 +28,31 @@ public struct ManifestDecoder {
         let name = string(fields, "name")
         let labels = stringMap(fields, "labels")
         var networks: [RawNetwork] = []
-        for node in objects(fields, "networks") {
-            if let n = network(node) { networks.append(n) }
+        if let list = list(fields, "networks") {
+            for i in 0..<doc.count(list) {
+                if let n = network(doc.item(list, i)) { networks.append(n) }
+            }
         }
         var vms: [RawVM] = []
-        for node in objects(fields, "vms") {
-            if let v = vm(node) { vms.append(v) }
+        if let list = list(fields, "vms") {
+            vms.reserveCapacity(doc.count(list))
+            for i in 0..<doc.count(list) {
+                if let v = vm(doc.item(list, i)) { vms.append(v) }
+            }
         }
-        return RawManifest(location: loc(root.start), version: version, name: name, labels: labels,
+        return RawManifest(location: loc(doc.start(root)), version: version, name: name, labels: labels,
                            helperImage: string(fields, "helper_image"), networks: networks, vms: vms)
     }
 
-    private mutating func network(_ node: Node) -> RawNetwork? {
+    private mutating func network(_ node: NodeID) -> RawNetwork? {
         guard let f = readObject(node, ManifestSchema.network, what: "a network") else { return nil }
         return RawNetwork(
-            location: loc(node.start), name: string(f, "name"), subnet: string(f, "subnet"), gateway: string(f, "gateway"),
+            location: loc(doc.start(node)), name: string(f, "name"), subnet: string(f, "subnet"), gateway: string(f, "gateway"),
             reserved: integer(f, "reserved"), internal: boolean(f, "internal"), router: string(f, "router"),
             bridgeIP: string(f, "bridge_ip"))
     }
 
-    private mutating func vm(_ node: Node) -> RawVM? {
+    private mutating func vm(_ node: NodeID) -> RawVM? {
         guard let f = readObject(node, ManifestSchema.vm, what: "a VM") else { return nil }
         var interfaces: [RawInterface] = []
         let listNode = f.node("networks")
@@ -51,54 +60,60 @@ public struct ManifestDecoder {
         let ipNode = f.node("ip")
         if let listNode {
             interfaces = interfaceList(listNode)
-            if let legacyNode { conflicting("network", legacyNode, with: "networks", listNode, f) }
-            if let ipNode { conflicting("ip", ipNode, with: "networks", listNode, f) }
+            if legacyNode != nil { conflicting("network", with: "networks", f) }
+            if ipNode != nil { conflicting("ip", with: "networks", f) }
         } else if legacyNode != nil {
-            interfaces = [RawInterface(location: loc(f.keyMark("network")!), network: string(f, "network"), ip: string(f, "ip"))]
+            interfaces = [RawInterface(location: loc(f.keyMark("network", in: doc)!), network: string(f, "network"), ip: string(f, "ip"))]
         } else if ipNode != nil {
             _ = string(f, "ip")
-            report(.missingField, "a VM with 'ip' needs 'network' (or use 'networks')", node.start)
+            report(.missingField, "a VM with 'ip' needs 'network' (or use 'networks')", doc.start(node))
         } else {
-            report(.noInterfaces, "a VM needs at least one interface: add 'networks'", node.start)
+            report(.noInterfaces, "a VM needs at least one interface: add 'networks'", doc.start(node))
+        }
+        var routes: [RawRoute] = []
+        if let list = list(f, "routes") {
+            for i in 0..<doc.count(list) {
+                let node = doc.item(list, i)
+                if let r = readObject(node, ManifestSchema.route, what: "a route") {
+                    routes.append(RawRoute(location: loc(doc.start(node)), to: string(r, "to"), via: string(r, "via")))
+                }
+            }
         }
         return RawVM(
-            location: loc(node.start), hostname: string(f, "hostname"), image: string(f, "image"),
+            location: loc(doc.start(node)), hostname: string(f, "hostname"), image: string(f, "image"),
             cpu: integer(f, "cpu"), ramMB: integer(f, "ram_mb"), diskGB: integer(f, "disk_gb"),
             interfaces: interfaces, capAdd: stringList(f, "cap_add"), privileged: boolean(f, "privileged"),
-            sysctls: stringMap(f, "sysctls"), env: stringMap(f, "env"), command: command(f, "command"),
-            routes: objects(f, "routes").compactMap { node in
-                readObject(node, ManifestSchema.route, what: "a route").map {
-                    RawRoute(location: loc(node.start), to: string($0, "to"), via: string($0, "via"))
-                }
-            })
+            sysctls: stringMap(f, "sysctls"), env: stringMap(f, "env"), command: command(f, "command"), routes: routes)
     }
 
     /// `networks` and `network`/`ip` together: reported at whichever key comes later.
-    private mutating func conflicting(_ a: String, _ aNode: Node, with b: String, _ bNode: Node, _ f: ObjectFields) {
-        let aKey = f.keyMark(a)!, bKey = f.keyMark(b)!
+    private mutating func conflicting(_ a: String, with b: String, _ f: ObjectFields) {
+        let aKey = f.keyMark(a, in: doc)!, bKey = f.keyMark(b, in: doc)!
         let (later, earlierName, earlierMark, laterName) = aKey > bKey ? (aKey, b, bKey, a) : (bKey, a, aKey, b)
         report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (\(loc(earlierMark).reference(from: loc(later))))", later)
     }
 
-    private mutating func interfaceList(_ node: Node) -> [RawInterface] {
-        guard case let .sequence(items) = node.kind else {
+    private mutating func interfaceList(_ node: NodeID) -> [RawInterface] {
+        guard doc.shape(node) == .sequence else {
             typeMismatch("networks", expected: "a list of network names or {network, ip} mappings", node)
             return []
         }
-        if items.isEmpty {
-            report(.noInterfaces, "a VM needs at least one interface; 'networks' is empty", node.start)
+        let count = doc.count(node)
+        if count == 0 {
+            report(.noInterfaces, "a VM needs at least one interface; 'networks' is empty", doc.start(node))
         }
         var result: [RawInterface] = []
-        result.reserveCapacity(items.count)
-        for item in items {
-            switch item.kind {
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            let item = doc.item(node, i)
+            switch doc.shape(item) {
             case .scalar:
                 if let name = text(item, field: "networks", format: .resourceName, what: "network name") {
-                    result.append(RawInterface(location: loc(item.start), network: name, ip: nil))
+                    result.append(RawInterface(location: name.location, network: name, ip: nil))
                 }
             case .mapping:
                 if let f = readObject(item, ManifestSchema.interface, what: "an interface") {
-                    result.append(RawInterface(location: loc(item.start), network: string(f, "network"), ip: string(f, "ip")))
+                    result.append(RawInterface(location: loc(doc.start(item)), network: string(f, "network"), ip: string(f, "ip")))
                 }
             case .sequence:
                 typeMismatch("networks", expected: "a network name or a {network, ip} mapping", item)
@@ -109,38 +124,46 @@ public struct ManifestDecoder {
 
     // MARK: - Objects and typed fields
 
-    /// The values of an object's known keys, by the index of their field in the schema.
+    /// The nodes of an object's known keys (and of the keys themselves), by the index of their
+    /// field in the schema; -1 where absent. Inline: no allocation per object.
     struct ObjectFields {
         var schema: ObjectSchema
-        var values: [Node?]
-        var keys: [Mark?]
+        var values = InlineArray<16, Int32>(repeating: -1)
+        var keys = InlineArray<16, Int32>(repeating: -1)
 
-        func node(_ name: String) -> Node? { values[schema.index(of: name)!] }
-        func keyMark(_ name: String) -> Mark? { keys[schema.index(of: name)!] }
+        func node(_ name: String) -> NodeID? {
+            let v = values[schema.index(of: name)!]
+            return v < 0 ? nil : NodeID(index: v)
+        }
+
+        func keyMark(_ name: String, in doc: YAMLDocument) -> Mark? {
+            let k = keys[schema.index(of: name)!]
+            return k < 0 ? nil : doc.start(NodeID(index: k))
+        }
     }
 
-    private mutating func readObject(_ node: Node, _ schema: ObjectSchema, what: String) -> ObjectFields? {
-        guard case let .mapping(entries) = node.kind else {
-            report(.typeMismatch, "expected \(what) as a mapping, found \(node.typeDescription)", node.start)
+    private mutating func readObject(_ node: NodeID, _ schema: ObjectSchema, what: String) -> ObjectFields? {
+        guard doc.shape(node) == .mapping else {
+            report(.typeMismatch, "expected \(what) as a mapping, found \(doc.typeDescription(node))", doc.start(node))
             return nil
         }
-        var fields = ObjectFields(schema: schema, values: Array(repeating: nil, count: schema.fields.count),
-                                  keys: Array(repeating: nil, count: schema.fields.count))
-        for entry in entries {
-            let key = entry.key.scalar?.text ?? ""
-            guard let i = schema.index(of: key) else {
-                var message = "unknown field '\(key)' in \(what)"
-                if let guess = Self.suggestion(for: key, among: schema.fields.map(\.name)) {
+        var fields = ObjectFields(schema: schema)
+        for e in 0..<doc.count(node) {
+            let key = doc.key(node, e)
+            guard let i = doc.withText(key, { schema.index(ofKey: $0) }) else {
+                let name = doc.text(key)
+                var message = "unknown field '\(name)' in \(what)"
+                if let guess = Self.suggestion(for: name, among: schema.fields.map(\.name)) {
                     message += "; did you mean '\(guess)'?"
                 }
-                report(.unknownField, message, entry.key.start)
+                report(.unknownField, message, doc.start(key))
                 continue
             }
-            fields.values[i] = entry.value
-            fields.keys[i] = entry.key.start
+            fields.values[i] = doc.value(node, e).index
+            fields.keys[i] = key.index
         }
-        for (i, spec) in schema.fields.enumerated() where spec.required && fields.values[i] == nil {
-            report(.missingField, "\(what) is missing the required field '\(spec.name)'", node.start)
+        for (i, spec) in schema.fields.enumerated() where spec.required && fields.values[i] < 0 {
+            report(.missingField, "\(what) is missing the required field '\(spec.name)'", doc.start(node))
         }
         return fields
     }
@@ -152,64 +175,68 @@ public struct ManifestDecoder {
     }
 
     /// A scalar as text (any non-null scalar), checked against a format when one is given.
-    private mutating func text(_ node: Node, field: String, format: TextFormat?, what: String) -> Located<String>? {
-        guard let s = node.scalar, s.value != .null else {
+    private mutating func text(_ node: NodeID, field: String, format: TextFormat?, what: String) -> Located<String>? {
+        guard let value = doc.scalarValue(node), value != .null else {
             typeMismatch(field, expected: "a string", node)
             return nil
         }
-        if s.text.utf8.count > Self.maxTextBytes {
-            report(.outOfRange, "'\(field)' is \(s.text.utf8.count) bytes long; a value may have at most \(Self.maxTextBytes)", node.start)
+        let length = doc.textLength(node)
+        if length > Self.maxTextBytes {
+            report(.outOfRange, "'\(field)' is \(length) bytes long; a value may have at most \(Self.maxTextBytes)", doc.start(node))
             return nil
         }
-        if let format, !format.matches(s.text) {
-            report(.invalidName, "invalid \(what) '\(Self.excerpt(s.text))': expected \(format.explanation)", node.start)
+        let text = doc.text(node)
+        if let format, !format.matches(text) {
+            report(.invalidName, "invalid \(what) '\(Self.excerpt(text))': expected \(format.explanation)", doc.start(node))
             return nil
         }
-        return Located(s.text, at: loc(node.start))
+        return Located(text, at: loc(doc.start(node)))
     }
 
     private mutating func integer(_ f: ObjectFields, _ name: String) -> Located<Int>? {
         guard let node = f.node(name) else { return nil }
-        guard case let .scalar(s) = node.kind, case let .int(v) = s.value else {
+        guard case let .int(v)? = doc.scalarValue(node) else {
             typeMismatch(name, expected: "an integer", node)
             return nil
         }
         if case let .integer(bounds?) = f.schema.fields[f.schema.index(of: name)!].type, !bounds.contains(v) {
-            report(.outOfRange, "'\(name)' must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(v)", node.start)
+            report(.outOfRange, "'\(name)' must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(v)", doc.start(node))
             return nil
         }
-        return Located(v, at: loc(node.start))
+        return Located(v, at: loc(doc.start(node)))
     }
 
     private mutating func boolean(_ f: ObjectFields, _ name: String) -> Located<Bool>? {
         guard let node = f.node(name) else { return nil }
-        guard case let .scalar(s) = node.kind, case let .bool(v) = s.value else {
+        guard case let .bool(v)? = doc.scalarValue(node) else {
             typeMismatch(name, expected: "true or false", node)
             return nil
         }
-        return Located(v, at: loc(node.start))
+        return Located(v, at: loc(doc.start(node)))
     }
 
-    private mutating func objects(_ f: ObjectFields, _ name: String) -> [Node] {
-        guard let node = f.node(name) else { return [] }
-        guard case let .sequence(items) = node.kind else {
+    /// A list field's node; nil when absent or (reported) not a list.
+    private mutating func list(_ f: ObjectFields, _ name: String) -> NodeID? {
+        guard let node = f.node(name) else { return nil }
+        guard doc.shape(node) == .sequence else {
             typeMismatch(name, expected: "a list", node)
-            return []
+            return nil
         }
-        return items
+        return node
     }
 
     private mutating func stringMap(_ f: ObjectFields, _ name: String) -> [RawPair] {
         guard let node = f.node(name) else { return [] }
-        guard case let .mapping(entries) = node.kind else {
+        guard doc.shape(node) == .mapping else {
             typeMismatch(name, expected: "a mapping", node)
             return []
         }
         guard case let .stringMap(keyFormat) = f.schema.fields[f.schema.index(of: name)!].type else { return [] }
         var pairs: [RawPair] = []
-        for entry in entries {
-            guard let key = text(entry.key, field: name, format: keyFormat, what: "\(name) key"),
-                  let value = text(entry.value, field: "\(name).\(entry.key.scalar?.text ?? "")", format: nil, what: "value") else { continue }
+        for e in 0..<doc.count(node) {
+            let keyNode = doc.key(node, e)
+            guard let key = text(keyNode, field: name, format: keyFormat, what: "\(name) key"),
+                  let value = text(doc.value(node, e), field: "\(name).\(doc.text(keyNode))", format: nil, what: "value") else { continue }
             pairs.append(RawPair(key: key, value: value))
         }
         return pairs
@@ -217,28 +244,32 @@ public struct ManifestDecoder {
 
     private mutating func stringList(_ f: ObjectFields, _ name: String) -> [Located<String>] {
         guard let node = f.node(name) else { return [] }
-        guard case let .sequence(items) = node.kind else {
+        guard doc.shape(node) == .sequence else {
             typeMismatch(name, expected: "a list", node)
             return []
         }
         guard case let .stringList(format) = f.schema.fields[f.schema.index(of: name)!].type else { return [] }
-        return items.compactMap { text($0, field: name, format: format, what: "\(name) entry") }
+        var out: [Located<String>] = []
+        for i in 0..<doc.count(node) {
+            if let t = text(doc.item(node, i), field: name, format: format, what: "\(name) entry") { out.append(t) }
+        }
+        return out
     }
 
     private mutating func command(_ f: ObjectFields, _ name: String) -> Located<[String]>? {
         guard let node = f.node(name) else { return nil }
         var words: [String]
-        switch node.kind {
-        case let .scalar(s) where s.value != .null:
-            guard let split = ShellWords.split(s.text) else {
-                report(.typeMismatch, "'\(name)' has an unterminated quote", node.start)
+        switch doc.shape(node) {
+        case .scalar where doc.scalarValue(node) != .null:
+            guard let split = ShellWords.split(doc.text(node)) else {
+                report(.typeMismatch, "'\(name)' has an unterminated quote", doc.start(node))
                 return nil
             }
             words = split
-        case let .sequence(items):
+        case .sequence:
             words = []
-            for item in items {
-                guard let t = text(item, field: name, format: nil, what: "\(name) word") else { return nil }
+            for i in 0..<doc.count(node) {
+                guard let t = text(doc.item(node, i), field: name, format: nil, what: "\(name) word") else { return nil }
                 words.append(t.value)
             }
         default:
@@ -246,16 +277,16 @@ public struct ManifestDecoder {
             return nil
         }
         if words.isEmpty {
-            report(.typeMismatch, "'\(name)' is empty; omit it to use the image's default command", node.start)
+            report(.typeMismatch, "'\(name)' is empty; omit it to use the image's default command", doc.start(node))
             return nil
         }
-        return Located(words, at: loc(node.start))
+        return Located(words, at: loc(doc.start(node)))
     }
 
     // MARK: - Reporting
 
-    private mutating func typeMismatch(_ field: String, expected: String, _ node: Node) {
-        report(.typeMismatch, "'\(field)' expects \(expected), found \(node.typeDescription)", node.start)
+    private mutating func typeMismatch(_ field: String, expected: String, _ node: NodeID) {
+        report(.typeMismatch, "'\(field)' expects \(expected), found \(doc.typeDescription(node))", doc.start(node))
     }
 
     private mutating func report(_ code: DiagnosticCode, _ message: String, _ mark: Mark) {

@@ -9,7 +9,7 @@ public enum ManifestReader {
             return (nil, composed.diagnostics)
         }
         var decoder = ManifestDecoder(file: file)
-        let raw = decoder.decode(composed.root)
+        let raw = decoder.decode(composed)
         return (raw, composed.diagnostics + decoder.diagnostics)
     }
 }

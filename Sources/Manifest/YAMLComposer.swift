@@ -12,15 +12,19 @@ public struct ComposerLimits: Sendable {
     public init() {}
 }
 
-/// The result of composing: the document's root node (nil for an empty stream or when composing
-/// stopped at an error it cannot go past) and what went wrong.
+/// The result of composing: the document, its root node (nil for an empty stream or when
+/// composing stopped at an error it cannot go past) and what went wrong.
 public struct ComposedDocument: Sendable {
-    public var root: Node?
+    public var document: YAMLDocument
+    public var rootID: NodeID?
     public var stopped: Bool
     public var diagnostics: [Diagnostic]
+
+    /// The root as a tree view.
+    public var root: Node? { rootID.map { Node(document, $0) } }
 }
 
-/// Builds a located node tree from libyaml's event stream (YAML 1.2 core schema, JSON too).
+/// Builds a located `YAMLDocument` from libyaml's event stream (YAML 1.2 core schema, JSON too).
 ///
 /// Iterative, never recursive, so nesting depth cannot overflow the stack. Repeated mapping keys
 /// are reported at the repeated key and the first value is kept. Composition stops at the first
@@ -34,93 +38,141 @@ public struct YAMLComposer {
         self.limits = limits
     }
 
-    /// A collection being built. A class, so that appending to its arrays never copies them
-    /// (an enum payload bound with `var` would copy the array on every append: O(n^2)).
-    private final class Frame {
-        let isMapping: Bool
-        let start: Mark
-        let anchor: String?
-        var items: [Node] = []
-        var entries: [MapEntry] = []
-        var key: Node?
-        var weight = 1
+    /// A collection being built: its children wait on a shared stack from `base` on.
+    private struct Frame {
+        var isMapping: Bool
+        var startLine: Int32
+        var startColumn: Int32
+        var anchor: String?
+        var base: Int
+        var weight: Int32 = 1
+        /// A mapping's key is waiting for its value.
+        var hasKey = false
+        /// That key repeats an earlier one: its value is not kept.
         var skipValue = false
         /// Key positions for duplicate detection, built once a mapping grows past 16 keys.
         var index: [String: Mark]?
-
-        init(isMapping: Bool, start: Mark, anchor: String?) {
-            self.isMapping = isMapping
-            self.start = start
-            self.anchor = anchor
-            // Manifest collections are small; start with room for a few, grow as needed.
-            if isMapping { entries.reserveCapacity(4) } else { items.reserveCapacity(4) }
-        }
     }
 
     private struct Stop: Error {}
 
     public func compose(_ bytes: [UInt8]) -> ComposedDocument {
         var diagnostics: [Diagnostic] = []
+        var document = YAMLDocument()
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return ComposedDocument(root: nil, stopped: true, diagnostics: [
+            return ComposedDocument(document: document, rootID: nil, stopped: true, diagnostics: [
                 .error(.yamlLimit, "the YAML parser could not start (out of memory)", at: location(Mark(line: 1, column: 1)))
             ])
         }
         defer { yaml_parser_delete(&parser) }
+        // About one node per 7 bytes of a typical manifest; growing costs little either way.
+        document.records.reserveCapacity(bytes.count / 7 + 16)
+        document.children.reserveCapacity(bytes.count / 7 + 16)
+        document.text.reserveCapacity(bytes.count / 2 + 16)
 
         return bytes.withUnsafeBufferPointer { buffer -> ComposedDocument in
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
             var stack: [Frame] = []
-            var anchors: [String: Node] = [:]
-            var root: Node?
+            var pending: [Int32] = []
+            var anchors: [String: NodeID] = [:]
+            var root: NodeID?
             var documents = 0
             var written = 0
             var aliased = 0
 
-            func finish(_ node: Node, anchor: String?) throws {
+            func add(_ record: NodeRecord) throws -> NodeID {
+                guard document.records.count < Int(Int32.max), document.text.count <= Int(Int32.max),
+                      document.children.count + pending.count < Int(Int32.max) else {
+                    diagnostics.append(.error(.yamlLimit, "the document is too large", at: location(Mark(line: Int(record.startLine), column: Int(record.startColumn)))))
+                    throw Stop()
+                }
+                document.records.append(record)
+                return NodeID(index: Int32(document.records.count - 1))
+            }
+
+            func sameText(_ a: Int32, _ b: NodeID) -> Bool {
+                let x = document.records[Int(a)], y = document.records[Int(b.index)]
+                guard x.count == y.count else { return false }
+                return document.text.withUnsafeBufferPointer { t in
+                    t[Int(x.first)..<Int(x.first) + Int(x.count)].elementsEqual(t[Int(y.first)..<Int(y.first) + Int(y.count)])
+                }
+            }
+
+            func finish(_ node: NodeID, anchor: String?) throws {
                 if let anchor { anchors[anchor] = node }
-                guard let top = stack.last else {
+                guard !stack.isEmpty else {
                     root = node
                     return
                 }
-                if !top.isMapping {
-                    top.items.append(node)
-                    top.weight = top.weight &+ node.weight
+                let top = stack.count - 1
+                let weight = document.records[Int(node.index)].weight
+                if !stack[top].isMapping {
+                    pending.append(node.index)
+                    stack[top].weight = stack[top].weight.addingSaturating(weight)
                     return
                 }
-                guard let key = top.key else {
+                guard stack[top].hasKey else {
                     // `node` is a key.
-                    guard let s = node.scalar else {
-                        diagnostics.append(.error(.typeMismatch, "mapping keys must be plain values, not \(node.typeDescription)", at: location(node.start)))
+                    guard document.shape(node) == .scalar else {
+                        diagnostics.append(.error(.typeMismatch, "mapping keys must be plain values, not \(document.typeDescription(node))", at: location(document.start(node))))
                         throw Stop()
                     }
+                    let base = stack[top].base
                     var duplicateOf: Mark?
-                    if let index = top.index {
-                        duplicateOf = index[s.text]
+                    if let index = stack[top].index {
+                        duplicateOf = index[document.text(node)]
                     } else {
-                        duplicateOf = top.entries.first { $0.key.scalar?.text == s.text }?.key.start
+                        var k = base
+                        while k < pending.count {
+                            if sameText(pending[k], node) {
+                                duplicateOf = document.start(NodeID(index: pending[k]))
+                                break
+                            }
+                            k += 2
+                        }
                     }
                     if let earlier = duplicateOf {
-                        diagnostics.append(.error(.duplicateKey, "key '\(s.text)' is repeated; it was first given at \(location(earlier).reference(from: location(node.start))) (the first value is used)", at: location(node.start)))
-                    } else if top.index != nil {
-                        top.index![s.text] = node.start
-                    } else if top.entries.count >= 16 {
-                        var built: [String: Mark] = [:]
-                        for e in top.entries { if let t = e.key.scalar?.text { built[t] = e.key.start } }
-                        built[s.text] = node.start
-                        top.index = built
+                        let here = document.start(node)
+                        diagnostics.append(.error(.duplicateKey, "key '\(document.text(node))' is repeated; it was first given at \(location(earlier).reference(from: location(here))) (the first value is used)", at: location(here)))
+                    } else {
+                        if stack[top].index != nil {
+                            stack[top].index![document.text(node)] = document.start(node)
+                        } else if (pending.count - base) / 2 >= 16 {
+                            var built: [String: Mark] = [:]
+                            for k in stride(from: base, to: pending.count, by: 2) {
+                                let key = NodeID(index: pending[k])
+                                built[document.text(key)] = document.start(key)
+                            }
+                            built[document.text(node)] = document.start(node)
+                            stack[top].index = built
+                        }
+                        pending.append(node.index)
                     }
-                    top.key = node
-                    top.skipValue = duplicateOf != nil
+                    stack[top].hasKey = true
+                    stack[top].skipValue = duplicateOf != nil
                     return
                 }
-                if !top.skipValue {
-                    top.entries.append(MapEntry(key: key, value: node))
-                    top.weight = top.weight &+ node.weight &+ 1
+                if !stack[top].skipValue {
+                    pending.append(node.index)
+                    stack[top].weight = stack[top].weight.addingSaturating(weight).addingSaturating(1)
                 }
-                top.key = nil
-                top.skipValue = false
+                stack[top].hasKey = false
+                stack[top].skipValue = false
+            }
+
+            func close(_ mapping: Bool, end: yaml_mark_t) throws {
+                guard let f = stack.popLast(), f.isMapping == mapping else { throw Stop() }
+                let first = document.children.count
+                let n = pending.count - f.base
+                document.children.append(contentsOf: pending[f.base...])
+                pending.removeSubrange(f.base...)
+                let node = try add(NodeRecord(
+                    shape: mapping ? .mapping : .sequence, quoted: false, value: .null,
+                    startLine: f.startLine, startColumn: f.startColumn,
+                    endLine: Int32(truncatingIfNeeded: end.line + 1), endColumn: Int32(truncatingIfNeeded: end.column + 1),
+                    first: Int32(first), count: Int32(mapping ? n / 2 : n), weight: f.weight))
+                try finish(node, anchor: f.anchor)
             }
 
             var event = yaml_event_t()
@@ -132,8 +184,8 @@ public struct YAMLComposer {
                         throw Stop()
                     }
                     defer { yaml_event_delete(&event) }
-                    let start = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-                    let end = Mark(line: Int(event.end_mark.line) + 1, column: Int(event.end_mark.column) + 1)
+                    let startLine = Int32(truncatingIfNeeded: event.start_mark.line + 1)
+                    let startColumn = Int32(truncatingIfNeeded: event.start_mark.column + 1)
                     switch event.type {
                     case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT, YAML_NO_EVENT:
                         continue
@@ -142,54 +194,60 @@ public struct YAMLComposer {
                     case YAML_DOCUMENT_START_EVENT:
                         documents += 1
                         if documents > 1 {
-                            diagnostics.append(.error(.yamlSyntax, "a manifest is one YAML document; found a second one", at: location(start)))
+                            diagnostics.append(.error(.yamlSyntax, "a manifest is one YAML document; found a second one", at: location(Int(startLine), Int(startColumn))))
                             throw Stop()
                         }
                     case YAML_SCALAR_EVENT:
                         written += 1
                         let s = event.data.scalar
-                        let text = String(decoding: UnsafeBufferPointer(start: s.value, count: Int(s.length)), as: UTF8.self)
+                        let value = UnsafeBufferPointer(start: s.value, count: Int(s.length))
+                        let first = document.text.count
+                        document.text.append(contentsOf: value)
                         let quoted = s.style != YAML_PLAIN_SCALAR_STYLE
-                        let value = resolve(text: text, quoted: quoted, tag: Self.string(s.tag))
-                        try finish(Node(kind: .scalar(Scalar(text: text, quoted: quoted, value: value)), start: start, end: end),
-                                   anchor: Self.string(s.anchor))
-                    case YAML_SEQUENCE_START_EVENT:
+                        let node = try add(NodeRecord(
+                            shape: .scalar, quoted: quoted, value: resolve(value, quoted: quoted, tag: s.tag),
+                            startLine: startLine, startColumn: startColumn,
+                            endLine: Int32(truncatingIfNeeded: event.end_mark.line + 1), endColumn: Int32(truncatingIfNeeded: event.end_mark.column + 1),
+                            first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: value.count), weight: 1))
+                        try finish(node, anchor: Self.string(s.anchor))
+                    case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                         written += 1
-                        try checkDepth(stack.count, at: start, &diagnostics)
-                        stack.append(Frame(isMapping: false, start: start, anchor: Self.string(event.data.sequence_start.anchor)))
-                    case YAML_MAPPING_START_EVENT:
-                        written += 1
-                        try checkDepth(stack.count, at: start, &diagnostics)
-                        stack.append(Frame(isMapping: true, start: start, anchor: Self.string(event.data.mapping_start.anchor)))
+                        try checkDepth(stack.count, at: Mark(line: Int(startLine), column: Int(startColumn)), &diagnostics)
+                        let mapping = event.type == YAML_MAPPING_START_EVENT
+                        let anchor = mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                        stack.append(Frame(isMapping: mapping, startLine: startLine, startColumn: startColumn,
+                                           anchor: Self.string(anchor), base: pending.count))
                     case YAML_SEQUENCE_END_EVENT:
-                        guard let f = stack.popLast(), !f.isMapping else { throw Stop() }
-                        try finish(Node(kind: .sequence(f.items), start: f.start, end: end, weight: f.weight), anchor: f.anchor)
+                        try close(false, end: event.end_mark)
                     case YAML_MAPPING_END_EVENT:
-                        guard let f = stack.popLast(), f.isMapping else { throw Stop() }
-                        try finish(Node(kind: .mapping(f.entries), start: f.start, end: end, weight: f.weight), anchor: f.anchor)
+                        try close(true, end: event.end_mark)
                     case YAML_ALIAS_EVENT:
                         let name = Self.string(event.data.alias.anchor) ?? ""
-                        guard var node = anchors[name] else {
-                            diagnostics.append(.error(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", at: location(start)))
+                        guard let anchored = anchors[name] else {
+                            diagnostics.append(.error(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", at: location(Int(startLine), Int(startColumn))))
                             throw Stop()
                         }
-                        aliased = aliased &+ node.weight
+                        var record = document.records[Int(anchored.index)]
+                        aliased = aliased &+ Int(record.weight)
                         if aliased > limits.aliasAllowance &+ limits.aliasFactor &* written || aliased < 0 {
-                            diagnostics.append(.error(.yamlLimit, "aliases expand to more than \(limits.aliasAllowance + limits.aliasFactor * written) nodes (an alias bomb?)", at: location(start)))
+                            diagnostics.append(.error(.yamlLimit, "aliases expand to more than \(limits.aliasAllowance + limits.aliasFactor * written) nodes (an alias bomb?)", at: location(Int(startLine), Int(startColumn))))
                             throw Stop()
                         }
-                        node.start = start
-                        node.end = end
-                        try finish(node, anchor: nil)
+                        // The anchored node again (its children shared), located where the alias is.
+                        record.startLine = startLine
+                        record.startColumn = startColumn
+                        record.endLine = Int32(truncatingIfNeeded: event.end_mark.line + 1)
+                        record.endColumn = Int32(truncatingIfNeeded: event.end_mark.column + 1)
+                        try finish(try add(record), anchor: nil)
                     default:
                         continue
                     }
                 }
             } catch {
-                // A Stop: the diagnostic is already recorded; the tree is incomplete.
+                // A Stop: the diagnostic is already recorded; the document is incomplete.
                 stopped = true
             }
-            return ComposedDocument(root: stopped ? nil : root, stopped: stopped, diagnostics: diagnostics)
+            return ComposedDocument(document: document, rootID: stopped ? nil : root, stopped: stopped, diagnostics: diagnostics)
         }
     }
 
@@ -200,17 +258,23 @@ public struct YAMLComposer {
         }
     }
 
-    private func resolve(text: String, quoted: Bool, tag: String?) -> ScalarValue {
-        switch tag {
-        case "tag:yaml.org,2002:str", "!": return .string
-        case "tag:yaml.org,2002:null": return .null
-        default: break
+    private func resolve(_ text: UnsafeBufferPointer<UInt8>, quoted: Bool, tag: UnsafeMutablePointer<yaml_char_t>?) -> ScalarValue {
+        if let tag {
+            switch Self.string(tag) {
+            case "tag:yaml.org,2002:str", "!": return .string
+            case "tag:yaml.org,2002:null": return .null
+            default: break
+            }
         }
         return quoted ? .string : ScalarResolver.resolve(text)
     }
 
     func location(_ mark: Mark) -> SourceLocation {
         SourceLocation(file: file, line: mark.line, column: mark.column)
+    }
+
+    func location(_ line: Int, _ column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
     }
 
     private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -251,5 +315,13 @@ public struct YAMLComposer {
             }
         }
         return Mark(line: line, column: column)
+    }
+}
+
+private extension Int32 {
+    /// Node weights only bound alias expansion: past Int32.max they stay there.
+    func addingSaturating(_ other: Int32) -> Int32 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }
