@@ -1,3 +1,4 @@
+import Glibc
 import RangeDiagnostics
 
 /// The type of a manifest field, as the decoder checks it and as the JSON Schema publishes it.
@@ -39,15 +40,20 @@ public struct FieldSpec: Sendable {
 
 /// The keys an object may have. The decoder rejects every other key; the schema sets
 /// `additionalProperties: false` from the same list.
-public struct ObjectSchema: Sendable {
-    public var name: String
-    public var summary: String
-    public var fields: [FieldSpec]
+/// A class: the decoder hands it around for every object of a manifest, and a reference is one
+/// word to copy where a struct of arrays would be several reference counts.
+public final class ObjectSchema: Sendable {
+    public let name: String
+    public let summary: String
+    public let fields: [FieldSpec]
     /// Groups of keys of which exactly one must be present (none present is reported by the decoder).
-    public var exactlyOneOf: [[String]]
+    public let exactlyOneOf: [[String]]
 
     /// The fields' names as bytes: the decoder matches every key of every object against them.
     private let nameBytes: [[UInt8]]
+    /// Each field's text format (string fields) and bounds (integer fields), read per value.
+    let formats: [TextFormat?]
+    let bounds: [ClosedRange<Int>?]
 
     /// At most 16 fields: the decoder keeps an object's fields inline.
     public static let maxFields = 16
@@ -59,14 +65,29 @@ public struct ObjectSchema: Sendable {
         self.fields = fields
         self.exactlyOneOf = exactlyOneOf
         self.nameBytes = fields.map { Array($0.name.utf8) }
+        self.formats = fields.map {
+            switch $0.type {
+            case let .string(format), let .stringMap(key: format), let .stringList(format): return format
+            default: return nil
+            }
+        }
+        self.bounds = fields.map {
+            if case let .integer(bounds) = $0.type { return bounds }
+            return nil
+        }
     }
 
     /// The index of a field by name (a short linear scan beats hashing for a dozen names).
-    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+    public func index(of name: String) -> Int? {
+        let length = name.utf8.count
+        return fields.firstIndex { $0.name.utf8.count == length && $0.name == name }
+    }
 
     /// The index of the field whose name is these bytes.
     public func index(ofKey key: UnsafeBufferPointer<UInt8>) -> Int? {
-        nameBytes.firstIndex { $0.count == key.count && $0.elementsEqual(key) }
+        nameBytes.firstIndex { name in
+            name.count == key.count && name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+        }
     }
 }
 

@@ -132,8 +132,14 @@ public struct ManifestDecoder {
         var keys = InlineArray<16, Int32>(repeating: -1)
 
         func node(_ name: String) -> NodeID? {
-            let v = values[schema.index(of: name)!]
-            return v < 0 ? nil : NodeID(index: v)
+            lookup(name)?.node
+        }
+
+        /// The node of a field and the field's index in the schema.
+        func lookup(_ name: String) -> (node: NodeID, index: Int)? {
+            let i = schema.index(of: name)!
+            let v = values[i]
+            return v < 0 ? nil : (NodeID(index: v), i)
         }
 
         func keyMark(_ name: String, in doc: YAMLDocument) -> Mark? {
@@ -169,9 +175,8 @@ public struct ManifestDecoder {
     }
 
     private mutating func string(_ f: ObjectFields, _ name: String) -> Located<String>? {
-        guard let node = f.node(name) else { return nil }
-        guard case let .string(format) = f.schema.fields[f.schema.index(of: name)!].type else { return nil }
-        return text(node, field: name, format: format, what: name)
+        guard let (node, i) = f.lookup(name) else { return nil }
+        return text(node, field: name, format: f.schema.formats[i], what: name)
     }
 
     /// A scalar as text (any non-null scalar), checked against a format when one is given.
@@ -194,12 +199,12 @@ public struct ManifestDecoder {
     }
 
     private mutating func integer(_ f: ObjectFields, _ name: String) -> Located<Int>? {
-        guard let node = f.node(name) else { return nil }
+        guard let (node, i) = f.lookup(name) else { return nil }
         guard case let .int(v)? = doc.scalarValue(node) else {
             typeMismatch(name, expected: "an integer", node)
             return nil
         }
-        if case let .integer(bounds?) = f.schema.fields[f.schema.index(of: name)!].type, !bounds.contains(v) {
+        if let bounds = f.schema.bounds[i], !bounds.contains(v) {
             report(.outOfRange, "'\(name)' must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(v)", doc.start(node))
             return nil
         }
@@ -226,12 +231,12 @@ public struct ManifestDecoder {
     }
 
     private mutating func stringMap(_ f: ObjectFields, _ name: String) -> [RawPair] {
-        guard let node = f.node(name) else { return [] }
+        guard let (node, i) = f.lookup(name) else { return [] }
         guard doc.shape(node) == .mapping else {
             typeMismatch(name, expected: "a mapping", node)
             return []
         }
-        guard case let .stringMap(keyFormat) = f.schema.fields[f.schema.index(of: name)!].type else { return [] }
+        let keyFormat = f.schema.formats[i]
         var pairs: [RawPair] = []
         for e in 0..<doc.count(node) {
             let keyNode = doc.key(node, e)
@@ -243,12 +248,12 @@ public struct ManifestDecoder {
     }
 
     private mutating func stringList(_ f: ObjectFields, _ name: String) -> [Located<String>] {
-        guard let node = f.node(name) else { return [] }
+        guard let (node, i) = f.lookup(name) else { return [] }
         guard doc.shape(node) == .sequence else {
             typeMismatch(name, expected: "a list", node)
             return []
         }
-        guard case let .stringList(format) = f.schema.fields[f.schema.index(of: name)!].type else { return [] }
+        let format = f.schema.formats[i]
         var out: [Located<String>] = []
         for i in 0..<doc.count(node) {
             if let t = text(doc.item(node, i), field: name, format: format, what: "\(name) entry") { out.append(t) }

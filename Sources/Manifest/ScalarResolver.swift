@@ -16,7 +16,7 @@ enum ScalarResolver {
         default:
             return .string
         }
-        if u.count <= 6, let word = keyword(u) { return word }
+        if u.count == 1 || u.count == 4 || u.count == 5, let word = keyword(u) { return word }
         if let v = integer(u) { return v }
         if isFloat(u) { return .float }
         return .string
@@ -30,8 +30,16 @@ enum ScalarResolver {
         ("-.inf", .float), ("-.Inf", .float), ("-.INF", .float), (".nan", .float), (".NaN", .float), (".NAN", .float),
     ]
 
+    /// The keywords packed into integers (all are 1, 4 or 5 bytes), so matching is a few compares.
+    private static let packedKeywords: [(UInt64, ScalarValue)] = keywords.map { (pack($0.0.utf8), $0.1) }
+
+    private static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        bytes.reduce(UInt64(bytes.count)) { $0 << 8 | UInt64($1) }
+    }
+
     private static func keyword(_ u: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
-        keywords.first { $0.0.utf8.elementsEqual(u) }?.1
+        let key = pack(u)
+        return packedKeywords.first { $0.0 == key }?.1
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }

@@ -52,7 +52,7 @@ public enum TextFormat: String, Sendable, CaseIterable {
             guard (1...63).contains(u.count), Self.isAlnum(u.first!), Self.isAlnum(u[u.index(before: u.endIndex)]) else { return false }
             return u.allSatisfy { Self.isAlnum($0) || $0 == UInt8(ascii: "-") }
         case .imageReference:
-            return Self.isImageReference(Array(u))
+            return Self.isImageReference(text)
         case .capability:
             guard let first = u.first, Self.isUpper(first) else { return false }
             return u.allSatisfy { Self.isUpper($0) || Self.isDigit($0) || $0 == UInt8(ascii: "_") }
@@ -80,44 +80,58 @@ public enum TextFormat: String, Sendable, CaseIterable {
     static func isAlnum(_ c: UInt8) -> Bool { isLower(c) || isUpper(c) || isDigit(c) }
 
     /// One path component: `[a-z0-9]+([._-]+[a-z0-9]+)*`.
-    private static func isPathComponent(_ u: ArraySlice<UInt8>) -> Bool {
+    private static func isPathComponent(_ u: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard let f = u.first, let l = u.last, isLowerAlnum(f), isLowerAlnum(l) else { return false }
         return u.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
-    private static func isImageReference(_ all: [UInt8]) -> Bool {
-        var u = all[...]
-        // Digest.
-        if let at = u.firstIndex(of: UInt8(ascii: "@")) {
-            let digest = u[(at + 1)...]
-            let prefix = Array("sha256:".utf8)
-            guard digest.count == prefix.count + 64, digest.starts(with: prefix),
-                  digest.dropFirst(prefix.count).allSatisfy({ isDigit($0) || ($0 >= 0x61 && $0 <= 0x66) }) else { return false }
-            u = u[..<at]
-        }
-        // Tag: after the last ':' that follows the last '/'.
-        let lastSlash = u.lastIndex(of: UInt8(ascii: "/"))
-        if let colon = u.lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
-            let tag = u[(colon + 1)...]
-            guard let f = tag.first, (1...128).contains(tag.count), isAlnum(f) || f == UInt8(ascii: "_"),
-                  tag.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
-            else { return false }
-            u = u[..<colon]
-        }
-        var parts = u.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.count <= 32 else { return false }
-        // A registry host comes first when it looks like one (has '.', ':' or is localhost) or has uppercase.
-        if parts.count > 1, let host = parts.first,
-           host.contains(UInt8(ascii: ".")) || host.contains(UInt8(ascii: ":")) || host.elementsEqual("localhost".utf8) || host.contains(where: isUpper) {
-            var h = host
-            if let colon = h.firstIndex(of: UInt8(ascii: ":")) {
-                let port = h[(colon + 1)...]
-                guard !port.isEmpty, port.count <= 5, port.allSatisfy(isDigit) else { return false }
-                h = h[..<colon]
+    /// Checked in place, without copying or splitting: every VM of a manifest has an image.
+    private static func isImageReference(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { all in
+            var u = all[...]
+            // Digest.
+            if let at = u.firstIndex(of: UInt8(ascii: "@")) {
+                let digest = u[(at + 1)...]
+                let prefix = "sha256:".utf8
+                guard digest.count == prefix.count + 64, digest.starts(with: prefix),
+                      digest.dropFirst(prefix.count).allSatisfy({ isDigit($0) || ($0 >= 0x61 && $0 <= 0x66) }) else { return false }
+                u = u[..<at]
             }
-            guard !h.isEmpty, h.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else { return false }
-            parts.removeFirst()
+            // Tag: after the last ':' that follows the last '/'.
+            let lastSlash = u.lastIndex(of: UInt8(ascii: "/"))
+            if let colon = u.lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
+                let tag = u[(colon + 1)...]
+                guard let f = tag.first, (1...128).contains(tag.count), isAlnum(f) || f == UInt8(ascii: "_"),
+                      tag.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+                else { return false }
+                u = u[..<colon]
+            }
+            // Components separated by '/': at most 32.
+            var slashes = 0
+            for c in u where c == UInt8(ascii: "/") { slashes += 1 }
+            guard slashes < 32 else { return false }
+            var rest = u
+            // A registry host comes first when it looks like one (has '.', ':' or is localhost) or has uppercase.
+            if slashes > 0, let firstSlash = u.firstIndex(of: UInt8(ascii: "/")) {
+                let host = u[..<firstSlash]
+                if host.contains(UInt8(ascii: ".")) || host.contains(UInt8(ascii: ":")) || host.elementsEqual("localhost".utf8) || host.contains(where: isUpper) {
+                    var h = host
+                    if let colon = h.firstIndex(of: UInt8(ascii: ":")) {
+                        let port = h[(colon + 1)...]
+                        guard !port.isEmpty, port.count <= 5, port.allSatisfy(isDigit) else { return false }
+                        h = h[..<colon]
+                    }
+                    guard !h.isEmpty, h.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else { return false }
+                    rest = u[(firstSlash + 1)...]
+                }
+            }
+            var componentStart = rest.startIndex
+            for i in rest.indices where rest[i] == UInt8(ascii: "/") {
+                guard isPathComponent(rest[componentStart..<i]) else { return false }
+                componentStart = i + 1
+            }
+            return isPathComponent(rest[componentStart...])
         }
-        return parts.allSatisfy(isPathComponent)
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import CYaml
 import RangeDiagnostics
 
@@ -56,189 +57,220 @@ public struct YAMLComposer {
 
     private struct Stop: Error {}
 
-    public func compose(_ bytes: [UInt8]) -> ComposedDocument {
-        var diagnostics: [Diagnostic] = []
+    /// The composition in progress. A struct with mutating methods (not closures over local
+    /// variables, which would box them and check every access at run time).
+    private struct Builder {
+        let composer: YAMLComposer
         var document = YAMLDocument()
+        var diagnostics: [Diagnostic] = []
+        var stack: [Frame] = []
+        /// Children of the open collections, innermost last.
+        var pending: [Int32] = []
+        var anchors: [String: NodeID] = [:]
+        var root: NodeID?
+        /// Nodes written in the text, and nodes added by aliases (bounded by the limits).
+        var written = 0
+        var aliased = 0
+
+        init(_ composer: YAMLComposer) {
+            self.composer = composer
+        }
+
+        mutating func fail(_ code: DiagnosticCode, _ message: String, _ line: Int32, _ column: Int32) -> Stop {
+            diagnostics.append(.error(code, message, at: composer.location(Int(line), Int(column))))
+            return Stop()
+        }
+
+        mutating func add(_ record: NodeRecord) throws -> NodeID {
+            guard document.records.count < Int(Int32.max), document.text.count <= Int(Int32.max),
+                  document.children.count + pending.count < Int(Int32.max) else {
+                throw fail(.yamlLimit, "the document is too large", record.startLine, record.startColumn)
+            }
+            document.records.append(record)
+            return NodeID(index: Int32(document.records.count - 1))
+        }
+
+        func sameText(_ a: Int32, _ b: NodeID) -> Bool {
+            let x = document.records[Int(a)], y = document.records[Int(b.index)]
+            guard x.count == y.count else { return false }
+            guard x.count > 0 else { return true }
+            return document.text.withUnsafeBufferPointer { t in
+                memcmp(t.baseAddress! + Int(x.first), t.baseAddress! + Int(y.first), Int(x.count)) == 0
+            }
+        }
+
+        mutating func scalar(_ s: yaml_event_t, start: (Int32, Int32)) throws {
+            written += 1
+            let data = s.data.scalar
+            let value = UnsafeBufferPointer(start: data.value, count: Int(data.length))
+            let first = document.text.count
+            document.text.append(contentsOf: value)
+            let quoted = data.style != YAML_PLAIN_SCALAR_STYLE
+            let node = try add(NodeRecord(
+                shape: .scalar, quoted: quoted, value: composer.resolve(value, quoted: quoted, tag: data.tag),
+                startLine: start.0, startColumn: start.1,
+                endLine: Int32(truncatingIfNeeded: s.end_mark.line + 1), endColumn: Int32(truncatingIfNeeded: s.end_mark.column + 1),
+                first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: value.count), weight: 1))
+            try finish(node, anchor: YAMLComposer.string(data.anchor))
+        }
+
+        mutating func open(mapping: Bool, anchor: String?, start: (Int32, Int32)) throws {
+            written += 1
+            if stack.count >= composer.limits.maxDepth {
+                throw fail(.yamlLimit, "nesting deeper than \(composer.limits.maxDepth) levels", start.0, start.1)
+            }
+            stack.append(Frame(isMapping: mapping, startLine: start.0, startColumn: start.1, anchor: anchor, base: pending.count))
+        }
+
+        mutating func close(mapping: Bool, end: yaml_mark_t) throws {
+            guard let f = stack.popLast(), f.isMapping == mapping else { throw Stop() }
+            let first = document.children.count
+            let n = pending.count - f.base
+            document.children.append(contentsOf: pending[f.base...])
+            pending.removeSubrange(f.base...)
+            let node = try add(NodeRecord(
+                shape: mapping ? .mapping : .sequence, quoted: false, value: .null,
+                startLine: f.startLine, startColumn: f.startColumn,
+                endLine: Int32(truncatingIfNeeded: end.line + 1), endColumn: Int32(truncatingIfNeeded: end.column + 1),
+                first: Int32(first), count: Int32(mapping ? n / 2 : n), weight: f.weight))
+            try finish(node, anchor: f.anchor)
+        }
+
+        mutating func alias(_ e: yaml_event_t, start: (Int32, Int32)) throws {
+            let name = YAMLComposer.string(e.data.alias.anchor) ?? ""
+            guard let anchored = anchors[name] else {
+                throw fail(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", start.0, start.1)
+            }
+            var record = document.records[Int(anchored.index)]
+            aliased = aliased &+ Int(record.weight)
+            let limit = composer.limits.aliasAllowance &+ composer.limits.aliasFactor &* written
+            if aliased > limit || aliased < 0 {
+                throw fail(.yamlLimit, "aliases expand to more than \(limit) nodes (an alias bomb?)", start.0, start.1)
+            }
+            // The anchored node again (its children shared), located where the alias is.
+            record.startLine = start.0
+            record.startColumn = start.1
+            record.endLine = Int32(truncatingIfNeeded: e.end_mark.line + 1)
+            record.endColumn = Int32(truncatingIfNeeded: e.end_mark.column + 1)
+            try finish(try add(record), anchor: nil)
+        }
+
+        /// A node is complete: it becomes the root, a sequence item, a mapping key or a value.
+        mutating func finish(_ node: NodeID, anchor: String?) throws {
+            if let anchor { anchors[anchor] = node }
+            guard !stack.isEmpty else {
+                root = node
+                return
+            }
+            let top = stack.count - 1
+            let weight = document.records[Int(node.index)].weight
+            if !stack[top].isMapping {
+                pending.append(node.index)
+                stack[top].weight = stack[top].weight.addingSaturating(weight)
+                return
+            }
+            guard stack[top].hasKey else {
+                try key(node, top: top)
+                return
+            }
+            if !stack[top].skipValue {
+                pending.append(node.index)
+                stack[top].weight = stack[top].weight.addingSaturating(weight).addingSaturating(1)
+            }
+            stack[top].hasKey = false
+            stack[top].skipValue = false
+        }
+
+        /// `node` is the next key of the mapping at `top`: a repeated key is reported and its
+        /// value will not be kept.
+        mutating func key(_ node: NodeID, top: Int) throws {
+            let record = document.records[Int(node.index)]
+            guard record.shape == .scalar else {
+                throw fail(.typeMismatch, "mapping keys must be plain values, not \(document.typeDescription(node))", record.startLine, record.startColumn)
+            }
+            let base = stack[top].base
+            var duplicateOf: Mark?
+            if let index = stack[top].index {
+                duplicateOf = index[document.text(node)]
+            } else {
+                var k = base
+                while k < pending.count {
+                    if sameText(pending[k], node) {
+                        duplicateOf = document.start(NodeID(index: pending[k]))
+                        break
+                    }
+                    k += 2
+                }
+            }
+            if let earlier = duplicateOf {
+                let here = composer.location(document.start(node))
+                diagnostics.append(.error(.duplicateKey, "key '\(document.text(node))' is repeated; it was first given at \(composer.location(earlier).reference(from: here)) (the first value is used)", at: here))
+            } else {
+                if stack[top].index != nil {
+                    stack[top].index![document.text(node)] = document.start(node)
+                } else if (pending.count - base) / 2 >= 16 {
+                    var built: [String: Mark] = [:]
+                    for k in stride(from: base, to: pending.count, by: 2) {
+                        let key = NodeID(index: pending[k])
+                        built[document.text(key)] = document.start(key)
+                    }
+                    built[document.text(node)] = document.start(node)
+                    stack[top].index = built
+                }
+                pending.append(node.index)
+            }
+            stack[top].hasKey = true
+            stack[top].skipValue = duplicateOf != nil
+        }
+    }
+
+    public func compose(_ bytes: [UInt8]) -> ComposedDocument {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return ComposedDocument(document: document, rootID: nil, stopped: true, diagnostics: [
+            return ComposedDocument(document: YAMLDocument(), rootID: nil, stopped: true, diagnostics: [
                 .error(.yamlLimit, "the YAML parser could not start (out of memory)", at: location(Mark(line: 1, column: 1)))
             ])
         }
         defer { yaml_parser_delete(&parser) }
-        // About one node per 7 bytes of a typical manifest; growing costs little either way.
-        document.records.reserveCapacity(bytes.count / 7 + 16)
-        document.children.reserveCapacity(bytes.count / 7 + 16)
-        document.text.reserveCapacity(bytes.count / 2 + 16)
+        var b = Builder(self)
+        // About one node per 7 bytes of a typical manifest; scalar text is never longer than the input.
+        b.document.records.reserveCapacity(bytes.count / 7 + 16)
+        b.document.children.reserveCapacity(bytes.count / 7 + 16)
+        b.document.text.reserveCapacity(bytes.count + 16)
 
         return bytes.withUnsafeBufferPointer { buffer -> ComposedDocument in
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
-            var stack: [Frame] = []
-            var pending: [Int32] = []
-            var anchors: [String: NodeID] = [:]
-            var root: NodeID?
             var documents = 0
-            var written = 0
-            var aliased = 0
-
-            func add(_ record: NodeRecord) throws -> NodeID {
-                guard document.records.count < Int(Int32.max), document.text.count <= Int(Int32.max),
-                      document.children.count + pending.count < Int(Int32.max) else {
-                    diagnostics.append(.error(.yamlLimit, "the document is too large", at: location(Mark(line: Int(record.startLine), column: Int(record.startColumn)))))
-                    throw Stop()
-                }
-                document.records.append(record)
-                return NodeID(index: Int32(document.records.count - 1))
-            }
-
-            func sameText(_ a: Int32, _ b: NodeID) -> Bool {
-                let x = document.records[Int(a)], y = document.records[Int(b.index)]
-                guard x.count == y.count else { return false }
-                return document.text.withUnsafeBufferPointer { t in
-                    t[Int(x.first)..<Int(x.first) + Int(x.count)].elementsEqual(t[Int(y.first)..<Int(y.first) + Int(y.count)])
-                }
-            }
-
-            func finish(_ node: NodeID, anchor: String?) throws {
-                if let anchor { anchors[anchor] = node }
-                guard !stack.isEmpty else {
-                    root = node
-                    return
-                }
-                let top = stack.count - 1
-                let weight = document.records[Int(node.index)].weight
-                if !stack[top].isMapping {
-                    pending.append(node.index)
-                    stack[top].weight = stack[top].weight.addingSaturating(weight)
-                    return
-                }
-                guard stack[top].hasKey else {
-                    // `node` is a key.
-                    guard document.shape(node) == .scalar else {
-                        diagnostics.append(.error(.typeMismatch, "mapping keys must be plain values, not \(document.typeDescription(node))", at: location(document.start(node))))
-                        throw Stop()
-                    }
-                    let base = stack[top].base
-                    var duplicateOf: Mark?
-                    if let index = stack[top].index {
-                        duplicateOf = index[document.text(node)]
-                    } else {
-                        var k = base
-                        while k < pending.count {
-                            if sameText(pending[k], node) {
-                                duplicateOf = document.start(NodeID(index: pending[k]))
-                                break
-                            }
-                            k += 2
-                        }
-                    }
-                    if let earlier = duplicateOf {
-                        let here = document.start(node)
-                        diagnostics.append(.error(.duplicateKey, "key '\(document.text(node))' is repeated; it was first given at \(location(earlier).reference(from: location(here))) (the first value is used)", at: location(here)))
-                    } else {
-                        if stack[top].index != nil {
-                            stack[top].index![document.text(node)] = document.start(node)
-                        } else if (pending.count - base) / 2 >= 16 {
-                            var built: [String: Mark] = [:]
-                            for k in stride(from: base, to: pending.count, by: 2) {
-                                let key = NodeID(index: pending[k])
-                                built[document.text(key)] = document.start(key)
-                            }
-                            built[document.text(node)] = document.start(node)
-                            stack[top].index = built
-                        }
-                        pending.append(node.index)
-                    }
-                    stack[top].hasKey = true
-                    stack[top].skipValue = duplicateOf != nil
-                    return
-                }
-                if !stack[top].skipValue {
-                    pending.append(node.index)
-                    stack[top].weight = stack[top].weight.addingSaturating(weight).addingSaturating(1)
-                }
-                stack[top].hasKey = false
-                stack[top].skipValue = false
-            }
-
-            func close(_ mapping: Bool, end: yaml_mark_t) throws {
-                guard let f = stack.popLast(), f.isMapping == mapping else { throw Stop() }
-                let first = document.children.count
-                let n = pending.count - f.base
-                document.children.append(contentsOf: pending[f.base...])
-                pending.removeSubrange(f.base...)
-                let node = try add(NodeRecord(
-                    shape: mapping ? .mapping : .sequence, quoted: false, value: .null,
-                    startLine: f.startLine, startColumn: f.startColumn,
-                    endLine: Int32(truncatingIfNeeded: end.line + 1), endColumn: Int32(truncatingIfNeeded: end.column + 1),
-                    first: Int32(first), count: Int32(mapping ? n / 2 : n), weight: f.weight))
-                try finish(node, anchor: f.anchor)
-            }
-
             var event = yaml_event_t()
             var stopped = false
             do {
                 loop: while true {
                     guard yaml_parser_parse(&parser, &event) == 1 else {
-                        diagnostics.append(syntaxError(parser, bytes: buffer))
+                        b.diagnostics.append(syntaxError(parser, bytes: buffer))
                         throw Stop()
                     }
                     defer { yaml_event_delete(&event) }
-                    let startLine = Int32(truncatingIfNeeded: event.start_mark.line + 1)
-                    let startColumn = Int32(truncatingIfNeeded: event.start_mark.column + 1)
+                    let start = (Int32(truncatingIfNeeded: event.start_mark.line + 1), Int32(truncatingIfNeeded: event.start_mark.column + 1))
                     switch event.type {
-                    case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT, YAML_NO_EVENT:
-                        continue
-                    case YAML_STREAM_END_EVENT:
-                        break loop
+                    case YAML_SCALAR_EVENT:
+                        try b.scalar(event, start: start)
+                    case YAML_MAPPING_START_EVENT:
+                        try b.open(mapping: true, anchor: Self.string(event.data.mapping_start.anchor), start: start)
+                    case YAML_SEQUENCE_START_EVENT:
+                        try b.open(mapping: false, anchor: Self.string(event.data.sequence_start.anchor), start: start)
+                    case YAML_MAPPING_END_EVENT:
+                        try b.close(mapping: true, end: event.end_mark)
+                    case YAML_SEQUENCE_END_EVENT:
+                        try b.close(mapping: false, end: event.end_mark)
+                    case YAML_ALIAS_EVENT:
+                        try b.alias(event, start: start)
                     case YAML_DOCUMENT_START_EVENT:
                         documents += 1
                         if documents > 1 {
-                            diagnostics.append(.error(.yamlSyntax, "a manifest is one YAML document; found a second one", at: location(Int(startLine), Int(startColumn))))
-                            throw Stop()
+                            throw b.fail(.yamlSyntax, "a manifest is one YAML document; found a second one", start.0, start.1)
                         }
-                    case YAML_SCALAR_EVENT:
-                        written += 1
-                        let s = event.data.scalar
-                        let value = UnsafeBufferPointer(start: s.value, count: Int(s.length))
-                        let first = document.text.count
-                        document.text.append(contentsOf: value)
-                        let quoted = s.style != YAML_PLAIN_SCALAR_STYLE
-                        let node = try add(NodeRecord(
-                            shape: .scalar, quoted: quoted, value: resolve(value, quoted: quoted, tag: s.tag),
-                            startLine: startLine, startColumn: startColumn,
-                            endLine: Int32(truncatingIfNeeded: event.end_mark.line + 1), endColumn: Int32(truncatingIfNeeded: event.end_mark.column + 1),
-                            first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: value.count), weight: 1))
-                        try finish(node, anchor: Self.string(s.anchor))
-                    case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                        written += 1
-                        try checkDepth(stack.count, at: Mark(line: Int(startLine), column: Int(startColumn)), &diagnostics)
-                        let mapping = event.type == YAML_MAPPING_START_EVENT
-                        let anchor = mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                        stack.append(Frame(isMapping: mapping, startLine: startLine, startColumn: startColumn,
-                                           anchor: Self.string(anchor), base: pending.count))
-                    case YAML_SEQUENCE_END_EVENT:
-                        try close(false, end: event.end_mark)
-                    case YAML_MAPPING_END_EVENT:
-                        try close(true, end: event.end_mark)
-                    case YAML_ALIAS_EVENT:
-                        let name = Self.string(event.data.alias.anchor) ?? ""
-                        guard let anchored = anchors[name] else {
-                            diagnostics.append(.error(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", at: location(Int(startLine), Int(startColumn))))
-                            throw Stop()
-                        }
-                        var record = document.records[Int(anchored.index)]
-                        aliased = aliased &+ Int(record.weight)
-                        if aliased > limits.aliasAllowance &+ limits.aliasFactor &* written || aliased < 0 {
-                            diagnostics.append(.error(.yamlLimit, "aliases expand to more than \(limits.aliasAllowance + limits.aliasFactor * written) nodes (an alias bomb?)", at: location(Int(startLine), Int(startColumn))))
-                            throw Stop()
-                        }
-                        // The anchored node again (its children shared), located where the alias is.
-                        record.startLine = startLine
-                        record.startColumn = startColumn
-                        record.endLine = Int32(truncatingIfNeeded: event.end_mark.line + 1)
-                        record.endColumn = Int32(truncatingIfNeeded: event.end_mark.column + 1)
-                        try finish(try add(record), anchor: nil)
+                    case YAML_STREAM_END_EVENT:
+                        break loop
                     default:
                         continue
                     }
@@ -247,18 +279,11 @@ public struct YAMLComposer {
                 // A Stop: the diagnostic is already recorded; the document is incomplete.
                 stopped = true
             }
-            return ComposedDocument(document: document, rootID: stopped ? nil : root, stopped: stopped, diagnostics: diagnostics)
+            return ComposedDocument(document: b.document, rootID: stopped ? nil : b.root, stopped: stopped, diagnostics: b.diagnostics)
         }
     }
 
-    private func checkDepth(_ depth: Int, at mark: Mark, _ diagnostics: inout [Diagnostic]) throws {
-        if depth >= limits.maxDepth {
-            diagnostics.append(.error(.yamlLimit, "nesting deeper than \(limits.maxDepth) levels", at: location(mark)))
-            throw Stop()
-        }
-    }
-
-    private func resolve(_ text: UnsafeBufferPointer<UInt8>, quoted: Bool, tag: UnsafeMutablePointer<yaml_char_t>?) -> ScalarValue {
+    fileprivate func resolve(_ text: UnsafeBufferPointer<UInt8>, quoted: Bool, tag: UnsafeMutablePointer<yaml_char_t>?) -> ScalarValue {
         if let tag {
             switch Self.string(tag) {
             case "tag:yaml.org,2002:str", "!": return .string
@@ -277,7 +302,7 @@ public struct YAMLComposer {
         SourceLocation(file: file, line: line, column: column)
     }
 
-    private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    fileprivate static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let p else { return nil }
         return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
     }

@@ -15,7 +15,7 @@ public struct Planner {
     }
 
     /// An interface on its way to an address; `network` indexes the checked networks.
-    private struct Slot {
+    struct Slot {
         var network: Int
         var location: SourceLocation
         var ip: IPv4Address?
@@ -24,6 +24,11 @@ public struct Planner {
         var router = false
     }
 
+    /// Interface names by position; longer lists are built on demand.
+    private static let interfaceNames = (0..<16).map { "eth\($0)" }
+
+    // The VMs are walked by index and read field by field: binding a whole `RawVM` copies it,
+    // which for 50,000 VMs and a dozen references each is measurable.
     private mutating func run(_ raw: RawManifest, pins: [Pin]) -> DesiredRange? {
         let range = raw.name?.value ?? ""
         for label in raw.labels where label.key.value.hasPrefix("io.rangectl.") {
@@ -34,12 +39,15 @@ public struct Planner {
         var staticOwners: [[IPv4Address: SourceLocation]] = Array(repeating: [:], count: networks.count)
 
         // Pass 1: names, references and static addresses; statics are taken before anything is assigned.
-        var slots: [[Slot]] = []
-        slots.reserveCapacity(raw.vms.count)
+        // The slots of VM i are slots[slotStart[i]..<slotStart[i + 1]].
+        var slots: [Slot] = []
+        var slotStart: [Int] = [0]
+        slotStart.reserveCapacity(raw.vms.count + 1)
         var hostnames: [String: SourceLocation] = [:]
         hostnames.reserveCapacity(raw.vms.count)
-        for vm in raw.vms {
-            if let h = vm.hostname {
+        for vmIndex in raw.vms.indices {
+            let hostname = raw.vms[vmIndex].hostname
+            if let h = hostname {
                 let key = Self.caseFolded(h.value)
                 if let earlier = hostnames[key] {
                     error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
@@ -47,23 +55,20 @@ public struct Planner {
                     hostnames[key] = h.location
                 }
             }
-            // A VM has a handful of NICs: a linear scan beats a dictionary per VM.
-            var attached: [Located<String>] = []
-            var vmSlots: [Slot] = []
-            vmSlots.reserveCapacity(vm.interfaces.count)
-            for i in vm.interfaces {
+            let interfaces = raw.vms[vmIndex].interfaces
+            for (j, i) in interfaces.enumerated() {
                 guard let net = i.network else { continue }
-                if let earlier = attached.first(where: { $0.value == net.value }) {
+                // A VM has a handful of NICs: a scan of the earlier ones beats a set per VM.
+                if let earlier = interfaces[..<j].first(where: { $0.network?.value == net.value })?.network {
                     error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.location.reference(from: net.location))", at: net.location)
                     continue
                 }
-                attached.append(net)
                 guard let k = networkIndex[net.value] else {
                     error(.unknownNetwork, "network '\(net.value)' is not defined in this range", at: net.location)
                     continue
                 }
                 var slot = Slot(network: k, location: i.location, ip: nil, isStatic: false)
-                if let n = networks[k], let router = n.router, let h = vm.hostname,
+                if let n = networks[k], let router = n.router, let h = hostname,
                    Self.caseFolded(router.value) == Self.caseFolded(h.value) {
                     // The router's NIC holds the gateway (already kept out of the pool).
                     slot.router = true
@@ -75,7 +80,7 @@ public struct Planner {
                             error(.ipReserved, "\(h.value) routes network '\(n.desired.name)', so its NIC there holds the gateway \(n.desired.gateway); leave 'ip' out or set it to \(n.desired.gateway)", at: ipText.location)
                         }
                     }
-                    vmSlots.append(slot)
+                    slots.append(slot)
                     continue
                 }
                 if let ipText = i.ip {
@@ -104,69 +109,75 @@ public struct Planner {
                         slot.ip = ip
                     }
                 }
-                vmSlots.append(slot)
+                slots.append(slot)
             }
-            slots.append(vmSlots)
+            slotStart.append(slots.count)
         }
 
-        checkRouters(raw, networks: networks, slots: slots.map { $0.map(\.network) })
+        checkRouters(raw, networks: networks, slots: slots, slotStart: slotStart)
 
         // Pass 2: pins that are still valid, in manifest order.
         var pinned: [Pin.Key: IPv4Address] = [:]
         for pin in pins { pinned[Pin.Key(pin.hostname, pin.network)] = pinned[Pin.Key(pin.hostname, pin.network)] ?? pin.address }
         if !pinned.isEmpty {
-            for (vmIndex, vm) in raw.vms.enumerated() {
-                guard let h = vm.hostname?.value else { continue }
-                for s in slots[vmIndex].indices where !slots[vmIndex][s].isStatic && !slots[vmIndex][s].router {
-                    let slot = slots[vmIndex][s]
+            for vmIndex in raw.vms.indices {
+                guard let h = raw.vms[vmIndex].hostname?.value else { continue }
+                for s in slotStart[vmIndex]..<slotStart[vmIndex + 1] where !slots[s].isStatic && !slots[s].router {
+                    let slot = slots[s]
                     guard let n = networks[slot.network]?.desired, let address = pinned[Pin.Key(h, n.name)] else { continue }
                     if let why = pinProblem(address, n, pools[slot.network]!) {
                         warning(.invalidPin, "the address \(address) that \(h) holds on '\(n.name)' \(why); a new address is assigned", at: slot.location)
                         continue
                     }
                     pools[slot.network]!.take(address)
-                    slots[vmIndex][s].ip = address
+                    slots[s].ip = address
                 }
             }
         }
 
-        // Pass 3: everything else gets the lowest free address of its pool.
-        for vmIndex in slots.indices {
-            for s in slots[vmIndex].indices where slots[vmIndex][s].ip == nil && !slots[vmIndex][s].isStatic {
-                let k = slots[vmIndex][s].network
-                guard pools[k] != nil else { continue }
-                if let address = pools[k]!.next() {
-                    slots[vmIndex][s].ip = address
-                } else if pools[k]!.markExhaustedReported() {
-                    let n = networks[k]!.desired
-                    error(.poolExhausted, "network '\(n.name)' has no free address left for automatic assignment (\(n.subnet), offsets above reserved \(n.reserved)); give static addresses, lower 'reserved' or widen the subnet", at: slots[vmIndex][s].location)
-                }
+        // Pass 3: everything else gets the lowest free address of its pool, in manifest order.
+        for s in slots.indices where slots[s].ip == nil && !slots[s].isStatic {
+            let k = slots[s].network
+            guard pools[k] != nil else { continue }
+            if let address = pools[k]!.next() {
+                slots[s].ip = address
+            } else if pools[k]!.markExhaustedReported() {
+                let n = networks[k]!.desired
+                error(.poolExhausted, "network '\(n.name)' has no free address left for automatic assignment (\(n.subnet), offsets above reserved \(n.reserved)); give static addresses, lower 'reserved' or widen the subnet", at: slots[s].location)
             }
         }
 
         // Routes need every address decided: a `via` must not be the VM's own.
         var routes: [[DesiredRoute]] = []
         routes.reserveCapacity(raw.vms.count)
-        for (vmIndex, vm) in raw.vms.enumerated() {
-            let attached = slots[vmIndex].compactMap { slot in networks[slot.network].map { ($0.desired, slot.ip) } }
-            routes.append(checkRoutes(vm, attached: attached))
+        for vmIndex in raw.vms.indices {
+            let vmSlots = slots[slotStart[vmIndex]..<slotStart[vmIndex + 1]]
+            let primaryRouted = vmSlots.first.map { networks[$0.network]?.router != nil } ?? false
+            guard !raw.vms[vmIndex].routes.isEmpty || primaryRouted else {
+                routes.append([])
+                continue
+            }
+            let attached = vmSlots.compactMap { slot in networks[slot.network].map { ($0.desired, slot.ip) } }
+            routes.append(checkRoutes(raw.vms[vmIndex], attached: attached))
         }
 
         guard !diagnostics.hasErrors, raw.name != nil, raw.version != nil else { return nil }
         var vms: [DesiredVM] = []
         vms.reserveCapacity(raw.vms.count)
-        for (vmIndex, vm) in raw.vms.enumerated() {
-            guard let hostname = vm.hostname?.value, let image = vm.image?.value else { return nil }
+        for vmIndex in raw.vms.indices {
+            guard let hostname = raw.vms[vmIndex].hostname?.value, let image = raw.vms[vmIndex].image?.value else { return nil }
             // The decoder may have reported an error the planner cannot see (a network without a
             // subnet, say): an interface left without a usable network or address means no range.
             var interfaces: [DesiredInterface] = []
-            for (k, slot) in slots[vmIndex].enumerated() {
+            interfaces.reserveCapacity(slotStart[vmIndex + 1] - slotStart[vmIndex])
+            for (k, slot) in slots[slotStart[vmIndex]..<slotStart[vmIndex + 1]].enumerated() {
                 guard let network = networks[slot.network]?.desired, let ip = slot.ip else { return nil }
-                interfaces.append(DesiredInterface(name: "eth\(k)", network: network.name, ip: ip, primary: k == 0,
-                                                   auto: !slot.isStatic, router: slot.router))
+                interfaces.append(DesiredInterface(name: k < Self.interfaceNames.count ? Self.interfaceNames[k] : "eth\(k)",
+                                                   network: network.name, ip: ip, primary: k == 0, auto: !slot.isStatic, router: slot.router))
             }
+            let vm = raw.vms[vmIndex]
             vms.append(DesiredVM(
-                hostname: hostname, dockerName: "\(range)-\(hostname)", image: image,
+                hostname: hostname, dockerName: range + "-" + hostname, image: image,
                 cpu: vm.cpu?.value ?? ManifestSchema.defaultCPU, ramMB: vm.ramMB?.value ?? ManifestSchema.defaultRAM,
                 diskGB: vm.diskGB?.value ?? ManifestSchema.defaultDisk, privileged: vm.privileged?.value ?? false,
                 capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
@@ -195,12 +206,14 @@ public struct Planner {
 
     /// Capabilities without the `CAP_` prefix, sorted and unique: their order means nothing.
     static func capabilities(_ caps: [String]) -> [String] {
-        Array(Set(caps.map { $0.hasPrefix("CAP_") ? String($0.dropFirst(4)) : $0 })).sorted()
+        if caps.isEmpty { return [] }
+        return Array(Set(caps.map { $0.hasPrefix("CAP_") ? String($0.dropFirst(4)) : $0 })).sorted()
     }
 
     /// A map sorted by key, so that reordering it in the manifest changes nothing.
     static func sorted(_ pairs: [RawPair]) -> [KeyValue] {
-        pairs.map { KeyValue($0.key.value, $0.value.value) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        if pairs.isEmpty { return [] }
+        return pairs.map { KeyValue($0.key.value, $0.value.value) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {

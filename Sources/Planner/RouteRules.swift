@@ -5,10 +5,11 @@ import RangeDiagnostics
 extension Planner {
     /// Every `router` names a VM of the range that has a NIC on that network; a router without
     /// `net.ipv4.ip_forward: "1"` gets a warning (once per VM).
-    mutating func checkRouters(_ raw: RawManifest, networks: [CheckedNetwork?], slots: [[Int]]) {
+    mutating func checkRouters(_ raw: RawManifest, networks: [CheckedNetwork?], slots: [Slot], slotStart: [Int]) {
+        guard networks.contains(where: { $0?.router != nil }) else { return }
         var vmIndex: [String: Int] = [:]
-        for (i, vm) in raw.vms.enumerated() {
-            if let h = vm.hostname { vmIndex[Self.caseFolded(h.value)] = vmIndex[Self.caseFolded(h.value)] ?? i }
+        for i in raw.vms.indices {
+            if let h = raw.vms[i].hostname { vmIndex[Self.caseFolded(h.value)] = vmIndex[Self.caseFolded(h.value)] ?? i }
         }
         var warned: Set<Int> = []
         for (k, network) in networks.enumerated() {
@@ -17,7 +18,7 @@ extension Planner {
                 error(.unknownRouter, "router '\(router.value)' of network '\(n.desired.name)' is not a VM of this range", at: router.location)
                 continue
             }
-            guard slots[i].contains(k) else {
+            guard slots[slotStart[i]..<slotStart[i + 1]].contains(where: { $0.network == k }) else {
                 error(.routerNotAttached, "router '\(router.value)' has no NIC on network '\(n.desired.name)'; add the network to its 'networks'", at: router.location)
                 continue
             }
