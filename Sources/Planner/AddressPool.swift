@@ -3,22 +3,29 @@ import Plan
 /// The free addresses of one network for automatic assignment: offsets above `reserved`, never
 /// the gateway, network or broadcast, nor anything taken. The cursor only moves up, so N
 /// assignments cost O(N + taken) whatever the subnet size, and the lowest free offset wins.
+/// Every offset from `first` up to the cursor is taken (skipped or assigned), so assignments
+/// need not be recorded in `taken`.
 struct AddressPool {
     let subnet: IPv4Subnet
     private var taken: Set<UInt32> = []
+    private let first: UInt32
     private var cursor: UInt32
     private let last: UInt32
     private(set) var exhaustedReported = false
 
     init(_ network: DesiredNetwork) {
         subnet = network.subnet
-        cursor = UInt32(network.reserved) + 1
+        first = UInt32(network.reserved) + 1
+        cursor = first
         last = network.subnet.size - 2
         taken.insert(network.subnet.offset(of: network.gateway))
         if let bridge = network.bridgeIP { taken.insert(network.subnet.offset(of: bridge)) }
     }
 
-    func isTaken(_ a: IPv4Address) -> Bool { taken.contains(subnet.offset(of: a)) }
+    func isTaken(_ a: IPv4Address) -> Bool {
+        let offset = subnet.offset(of: a)
+        return (offset >= first && offset < cursor) || taken.contains(offset)
+    }
 
     mutating func take(_ a: IPv4Address) { taken.insert(subnet.offset(of: a)) }
 
@@ -26,8 +33,8 @@ struct AddressPool {
     mutating func next() -> IPv4Address? {
         while cursor <= last && taken.contains(cursor) { cursor += 1 }
         guard cursor <= last else { return nil }
-        taken.insert(cursor)
-        return subnet.address(atOffset: cursor)
+        cursor += 1
+        return subnet.address(atOffset: cursor - 1)
     }
 
     /// True the first time it is called: a pool's exhaustion is reported once.

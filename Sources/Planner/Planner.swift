@@ -43,16 +43,13 @@ public struct Planner {
         var slots: [Slot] = []
         var slotStart: [Int] = [0]
         slotStart.reserveCapacity(raw.vms.count + 1)
-        var hostnames: [String: SourceLocation] = [:]
+        var hostnames: [String: SourceLocation?] = [:]
         hostnames.reserveCapacity(raw.vms.count)
         for vmIndex in raw.vms.indices {
             let hostname = raw.vms[vmIndex].hostname
             if let h = hostname {
-                let key = Self.caseFolded(h.value)
-                if let earlier = hostnames[key] {
+                if let earlier = Self.claim(&hostnames[Self.caseFolded(h.value), default: nil], for: h.location) {
                     error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
-                } else {
-                    hostnames[key] = h.location
                 }
             }
             let interfaces = raw.vms[vmIndex].interfaces
@@ -186,6 +183,14 @@ public struct Planner {
         }
         return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms,
                             helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)
+    }
+
+    /// Claims a dictionary entry with one lookup (through the defaulting subscript): the earlier
+    /// claim's location, or nil when this one is the first.
+    private static func claim(_ entry: inout SourceLocation?, for location: SourceLocation) -> SourceLocation? {
+        if let earlier = entry { return earlier }
+        entry = location
+        return nil
     }
 
     /// A hostname folded for case-insensitive comparison; hostnames are ASCII, and most are

@@ -25,6 +25,7 @@ struct DiagnosticTableTests {
         Case(name: "invalid-name on the range", text: "version: 1\nname: Lab\nnetworks: []\nvms: []\n", expected: ["invalid-name@2:7"]),
         Case(name: "duplicate-name of a network", text: base + "networks:\n  - {name: a, subnet: 10.0.0.0/24}\n  - {name: a, subnet: 10.0.1.0/24}\nvms: []\n", expected: ["duplicate-name@5:12"]),
         Case(name: "duplicate-name of a VM, case-insensitive", text: base + "networks: [{name: a, subnet: 10.0.0.0/24}]\nvms:\n  - {hostname: Web, image: b, networks: [a]}\n  - {hostname: web, image: b, networks: [a]}\n", expected: ["duplicate-name@6:16"]),
+        Case(name: "duplicate-name of a VM given twice through an alias", text: base + "networks: [{name: a, subnet: 10.0.0.0/24}]\nvms:\n  - &w {hostname: web, image: b, networks: [a]}\n  - *w\n", expected: ["duplicate-name@5:19"]),
         Case(name: "invalid-cidr with host bits", text: base + "networks: [{name: a, subnet: 10.0.0.1/24}]\nvms: []\n", expected: ["invalid-cidr@3:30"]),
         Case(name: "invalid-cidr with a /31", text: base + "networks: [{name: a, subnet: 10.0.0.0/31}]\nvms: []\n", expected: ["invalid-cidr@3:30"]),
         Case(name: "subnet-overlap at the later network", text: base + "networks:\n  - {name: a, subnet: 10.0.0.0/16}\n  - {name: b, subnet: 10.0.5.0/24}\nvms: []\n", expected: ["subnet-overlap@5:23"]),
