@@ -19,110 +19,110 @@ public enum PlanJSON {
     public static func writeFields(_ plan: Plan, revealSensitive: Bool = false, into w: inout JSONWriter) {
         let valid = plan.valid
         let s = plan.summary
-        w.key("format_version")
+        w.field("format_version")
         w.string(Plan.formatVersion)
-        w.key("range")
+        w.field("range")
         w.string(plan.range)
-        w.key("valid")
+        w.field("valid")
         w.bool(valid)
-        w.key("diagnostics")
+        w.field("diagnostics")
         w.beginArray()
         for d in plan.diagnostics { w.value(d.json) }
         w.endArray()
         if let engine = plan.engine {
-            w.key("engine")
+            w.field("engine")
             w.beginObject()
-            w.key("host")
+            w.field("host")
             w.string(engine.host)
-            w.key("api_version")
+            w.field("api_version")
             w.string(engine.apiVersion)
             w.endObject()
         }
         if let fingerprint = plan.fingerprint {
-            w.key("fingerprint")
+            w.field("fingerprint")
             w.string(fingerprint)
         }
         let desired = valid ? plan.desired : nil
-        w.key("labels")
+        w.field("labels")
         map(desired?.labels ?? [], into: &w)
-        w.key("helper_image")
+        w.field("helper_image")
         if let desired { w.string(desired.helperImage) } else { w.null() }
-        w.key("networks")
+        w.field("networks")
         w.beginArray()
         for n in desired?.networks ?? [] { network(n, into: &w) }
         w.endArray()
-        w.key("vms")
+        w.field("vms")
         w.beginArray()
         for v in desired?.vms ?? [] { vm(v, revealSensitive: revealSensitive, into: &w) }
         w.endArray()
-        w.key("changes")
+        w.field("changes")
         w.beginArray()
         if valid { for c in plan.changes { change(c, into: &w) } }
         w.endArray()
-        w.key("summary")
+        w.field("summary")
         w.beginObject()
-        w.key("add")
+        w.field("add")
         w.int(s.add)
-        w.key("change")
+        w.field("change")
         w.int(s.change)
-        w.key("replace")
+        w.field("replace")
         w.int(s.replace)
-        w.key("destroy")
+        w.field("destroy")
         w.int(s.destroy)
         w.endObject()
     }
 
     static func network(_ n: DesiredNetwork, into w: inout JSONWriter) {
         w.beginObject()
-        w.key("name")
+        w.field("name")
         w.string(n.name)
-        w.key("docker_name")
+        w.field("docker_name")
         w.string(n.dockerName)
-        w.key("subnet")
+        w.field("subnet")
         w.rawString { n.subnet.write(into: &$0) }
-        w.key("gateway")
+        w.field("gateway")
         w.rawString { n.gateway.write(into: &$0) }
-        w.key("internal")
+        w.field("internal")
         w.bool(n.internal)
-        w.key("reserved")
+        w.field("reserved")
         w.int(n.reserved)
-        w.key("router")
+        w.field("router")
         if let r = n.router { w.string(r) } else { w.null() }
-        w.key("bridge_ip")
+        w.field("bridge_ip")
         if let b = n.bridgeIP { w.rawString { b.write(into: &$0) } } else { w.null() }
         w.endObject()
     }
 
     static func vm(_ v: DesiredVM, revealSensitive: Bool, into w: inout JSONWriter) {
         w.beginObject()
-        w.key("hostname")
+        w.field("hostname")
         w.string(v.hostname)
-        w.key("docker_name")
+        w.field("docker_name")
         w.string(v.dockerName)
-        w.key("image")
+        w.field("image")
         w.string(v.image)
-        w.key("cpu")
+        w.field("cpu")
         w.int(v.cpu)
-        w.key("ram_mb")
+        w.field("ram_mb")
         w.int(v.ramMB)
-        w.key("disk_gb")
+        w.field("disk_gb")
         w.int(v.diskGB)
-        w.key("privileged")
+        w.field("privileged")
         w.bool(v.privileged)
-        w.key("cap_add")
+        w.field("cap_add")
         w.beginArray()
         for c in v.capAdd { w.string(c) }
         w.endArray()
-        w.key("sysctls")
+        w.field("sysctls")
         map(v.sysctls, into: &w)
-        w.key("env")
+        w.field("env")
         w.beginObject()
         for kv in v.env {
             w.key(kv.key)
             w.string(revealSensitive || !Sensitive.isSensitive(kv.key) ? kv.value : Sensitive.placeholder)
         }
         w.endObject()
-        w.key("command")
+        w.field("command")
         if let command = v.command {
             w.beginArray()
             for word in command { w.string(word) }
@@ -130,34 +130,34 @@ public enum PlanJSON {
         } else {
             w.null()
         }
-        w.key("interfaces")
+        w.field("interfaces")
         w.beginArray()
         for i in v.interfaces {
             w.beginObject()
-            w.key("name")
+            w.field("name")
             w.string(i.name)
-            w.key("network")
+            w.field("network")
             w.string(i.network)
-            w.key("ip")
+            w.field("ip")
             w.rawString { i.ip.write(into: &$0) }
-            w.key("primary")
+            w.field("primary")
             w.bool(i.primary)
-            w.key("auto")
+            w.field("auto")
             w.bool(i.auto)
-            w.key("router")
+            w.field("router")
             w.bool(i.router)
             w.endObject()
         }
         w.endArray()
-        w.key("routes")
+        w.field("routes")
         w.beginArray()
         for r in v.routes {
             w.beginObject()
-            w.key("to")
+            w.field("to")
             w.string(r.to)
-            w.key("via")
+            w.field("via")
             w.rawString { r.via.write(into: &$0) }
-            w.key("implicit")
+            w.field("implicit")
             w.bool(r.implicit)
             w.endObject()
         }
@@ -167,14 +167,14 @@ public enum PlanJSON {
 
     static func change(_ c: Change, into w: inout JSONWriter) {
         w.beginObject()
-        w.key("action")
+        w.field("action")
         w.string(c.action.rawValue)
-        w.key("kind")
+        w.field("kind")
         w.string(c.kind.rawValue)
-        w.key("name")
+        w.field("name")
         w.string(c.name)
         if !c.detail.isEmpty {
-            w.key("detail")
+            w.field("detail")
             w.beginArray()
             for d in c.detail { w.string(d) }
             w.endArray()

@@ -108,8 +108,8 @@ public struct JSONWriter {
         afterKey = true
     }
 
-    /// A key known to need no escaping.
-    public mutating func key(_ k: StaticString) {
+    /// A key written in the source, known to need no escaping (`key` would scan it).
+    public mutating func field(_ k: StaticString) {
         place()
         out.append(UInt8(ascii: "\""))
         out.append(k)
@@ -181,22 +181,27 @@ public struct JSONWriter {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
-            // Runs of bytes that need no escape are copied at once.
+            // Runs of bytes that need no escape are copied at once; most strings are one run.
             var runStart = 0
-            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
-                out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                switch byte {
-                case 0x22: out.append("\\\"")
-                case 0x5C: out.append("\\\\")
-                case 0x0A: out.append("\\n")
-                case 0x0D: out.append("\\r")
-                case 0x09: out.append("\\t")
-                default:
-                    out.append("\\u00")
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+            var i = 0
+            while i < utf8.count {
+                let byte = utf8[i]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+                    out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                    switch byte {
+                    case 0x22: out.append("\\\"")
+                    case 0x5C: out.append("\\\\")
+                    case 0x0A: out.append("\\n")
+                    case 0x0D: out.append("\\r")
+                    case 0x09: out.append("\\t")
+                    default:
+                        out.append("\\u00")
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0xF)])
+                    }
+                    runStart = i + 1
                 }
-                runStart = i + 1
+                i += 1
             }
             out.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
