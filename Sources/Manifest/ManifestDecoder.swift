@@ -6,7 +6,8 @@ import RangeDiagnostics
 public struct ManifestDecoder {
     public let file: String
     public private(set) var diagnostics: [Diagnostic] = []
-    private var doc = YAMLDocument()
+    /// The document being decoded (lent by the composer while it streams VMs).
+    var doc = YAMLDocument()
 
     public init(file: String) {
         self.file = file
@@ -35,9 +36,14 @@ public struct ManifestDecoder {
         }
         var vms: [RawVM] = []
         if let list = list(fields, "vms") {
-            vms.reserveCapacity(doc.count(list))
-            for i in 0..<doc.count(list) {
-                if let v = vm(doc.item(list, i)) { vms.append(v) }
+            if let streamed = composed.streamed, streamed.list == list {
+                vms = streamed.vms
+                diagnostics += streamed.diagnostics
+            } else {
+                vms.reserveCapacity(doc.count(list))
+                for i in 0..<doc.count(list) {
+                    if let v = vm(doc.item(list, i)) { vms.append(v) }
+                }
             }
         }
         return RawManifest(location: loc(doc.start(root)), version: version, name: name, labels: labels,
@@ -52,7 +58,7 @@ public struct ManifestDecoder {
             bridgeIP: string(f, "bridge_ip"))
     }
 
-    private mutating func vm(_ node: NodeID) -> RawVM? {
+    mutating func vm(_ node: NodeID) -> RawVM? {
         guard let f = readObject(node, ManifestSchema.vm, what: "a VM") else { return nil }
         var interfaces: [RawInterface] = []
         let listNode = f.node("networks")

@@ -4,7 +4,7 @@ import RangeDiagnostics
 /// Pure: the caller reads the file and names it.
 public enum ManifestReader {
     public static func read(_ bytes: [UInt8], file: String, limits: ComposerLimits = ComposerLimits()) -> (RawManifest?, [Diagnostic]) {
-        let composed = YAMLComposer(file: file, limits: limits).compose(bytes)
+        let composed = YAMLComposer(file: file, limits: limits).compose(bytes, decodingVMs: true)
         if composed.stopped {
             return (nil, composed.diagnostics)
         }

@@ -46,7 +46,7 @@ public struct NodeID: Hashable, Sendable {
 
 /// One node, stored flat. Collections point at a run of `children` (a mapping's run holds key,
 /// value, key, value...); scalars at a run of `text`.
-struct NodeRecord {
+struct NodeRecord: Equatable {
     var shape: NodeShape
     var quoted: Bool
     var value: ScalarValue
@@ -64,7 +64,7 @@ struct NodeRecord {
 /// A composed YAML document: every node in one array, the children of every collection in a
 /// second and the text of every scalar in a third. A 100k-interface manifest has half a million
 /// nodes; as a tree of Swift values each would be an allocation or two.
-public struct YAMLDocument: Sendable {
+public struct YAMLDocument: Sendable, Equatable {
     var records: [NodeRecord] = []
     var children: [Int32] = []
     var text: [UInt8] = []

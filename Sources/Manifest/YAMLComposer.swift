@@ -1,5 +1,6 @@
 import Glibc
 import CYaml
+import Dispatch
 import RangeDiagnostics
 
 /// Limits that keep hostile input a diagnostic instead of a crash or an out-of-memory.
@@ -9,6 +10,9 @@ public struct ComposerLimits: Sendable {
     /// Nodes that aliases may add on top of `aliasFactor` times the nodes actually written.
     public var aliasAllowance = 100_000
     public var aliasFactor = 10
+    /// From this many bytes on, libyaml reads on a second thread while the document is built
+    /// from the events it has read so far (the result is the same either way).
+    public var pipelineThreshold = 256 * 1024
 
     public init() {}
 }
@@ -20,6 +24,8 @@ public struct ComposedDocument: Sendable {
     public var rootID: NodeID?
     public var stopped: Bool
     public var diagnostics: [Diagnostic]
+    /// The manifest's VMs, decoded while the rest was still being read (see `compose(_:decodingVMs:)`).
+    var streamed: StreamedVMs?
 
     /// The root as a tree view.
     public var root: Node? { rootID.map { Node(document, $0) } }
@@ -30,7 +36,7 @@ public struct ComposedDocument: Sendable {
 /// Iterative, never recursive, so nesting depth cannot overflow the stack. Repeated mapping keys
 /// are reported at the repeated key and the first value is kept. Composition stops at the first
 /// syntax error or exceeded limit, since libyaml cannot resume after one.
-public struct YAMLComposer {
+public struct YAMLComposer: Sendable {
     public var file: String
     public var limits: ComposerLimits
 
@@ -53,6 +59,8 @@ public struct YAMLComposer {
         var skipValue = false
         /// Key positions for duplicate detection, built once a mapping grows past 16 keys.
         var index: [String: Mark]?
+        /// The root mapping's `vms` list, whose items are decoded as they complete.
+        var isVMList = false
     }
 
     private struct Stop: Error {}
@@ -71,6 +79,10 @@ public struct YAMLComposer {
         /// Nodes written in the text, and nodes added by aliases (bounded by the limits).
         var written = 0
         var aliased = 0
+        var documents = 0
+        /// Decodes the `vms` items as they complete, when asked to.
+        var vmDecoder: ManifestDecoder?
+        var streamed = StreamedVMs()
 
         init(_ composer: YAMLComposer) {
             self.composer = composer
@@ -99,30 +111,37 @@ public struct YAMLComposer {
             }
         }
 
-        mutating func scalar(_ s: yaml_event_t, start: (Int32, Int32)) throws {
+        mutating func scalar(_ e: ParsedEvent, _ batch: EventBatch) throws {
             written += 1
-            let data = s.data.scalar
-            let value = UnsafeBufferPointer(start: data.value, count: Int(data.length))
             let first = document.text.count
-            document.text.append(contentsOf: value)
-            let quoted = data.style != YAML_PLAIN_SCALAR_STYLE
+            let value = batch.text.withUnsafeBufferPointer { all -> ScalarValue in
+                let text = UnsafeBufferPointer(rebasing: all[Int(e.textStart)..<Int(e.textStart) + Int(e.textCount)])
+                document.text.append(contentsOf: text)
+                return composer.resolve(text, quoted: e.quoted, tag: e.tag)
+            }
             let node = try add(NodeRecord(
-                shape: .scalar, quoted: quoted, value: composer.resolve(value, quoted: quoted, tag: data.tag),
-                startLine: start.0, startColumn: start.1,
-                endLine: Int32(truncatingIfNeeded: s.end_mark.line + 1), endColumn: Int32(truncatingIfNeeded: s.end_mark.column + 1),
-                first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: value.count), weight: 1))
-            try finish(node, anchor: YAMLComposer.string(data.anchor))
+                shape: .scalar, quoted: e.quoted, value: value, startLine: e.startLine, startColumn: e.startColumn,
+                endLine: e.endLine, endColumn: e.endColumn,
+                first: Int32(truncatingIfNeeded: first), count: e.textCount, weight: 1))
+            try finish(node, anchor: e.name < 0 ? nil : batch.names[Int(e.name)])
         }
 
-        mutating func open(mapping: Bool, anchor: String?, start: (Int32, Int32)) throws {
+        mutating func open(mapping: Bool, _ e: ParsedEvent, _ batch: EventBatch) throws {
             written += 1
             if stack.count >= composer.limits.maxDepth {
-                throw fail(.yamlLimit, "nesting deeper than \(composer.limits.maxDepth) levels", start.0, start.1)
+                throw fail(.yamlLimit, "nesting deeper than \(composer.limits.maxDepth) levels", e.startLine, e.startColumn)
             }
-            stack.append(Frame(isMapping: mapping, startLine: start.0, startColumn: start.1, anchor: anchor, base: pending.count))
+            var frame = Frame(isMapping: mapping, startLine: e.startLine, startColumn: e.startColumn,
+                              anchor: e.name < 0 ? nil : batch.names[Int(e.name)], base: pending.count)
+            // The value of the root mapping's (first) `vms` key.
+            if !mapping, vmDecoder != nil, stack.count == 1, stack[0].isMapping, stack[0].hasKey, !stack[0].skipValue,
+               let key = pending.last, document.withText(NodeID(index: key), { $0.elementsEqual("vms".utf8) }) {
+                frame.isVMList = true
+            }
+            stack.append(frame)
         }
 
-        mutating func close(mapping: Bool, end: yaml_mark_t) throws {
+        mutating func close(mapping: Bool, _ e: ParsedEvent) throws {
             guard let f = stack.popLast(), f.isMapping == mapping else { throw Stop() }
             let first = document.children.count
             let n = pending.count - f.base
@@ -131,28 +150,53 @@ public struct YAMLComposer {
             let node = try add(NodeRecord(
                 shape: mapping ? .mapping : .sequence, quoted: false, value: .null,
                 startLine: f.startLine, startColumn: f.startColumn,
-                endLine: Int32(truncatingIfNeeded: end.line + 1), endColumn: Int32(truncatingIfNeeded: end.column + 1),
+                endLine: e.endLine, endColumn: e.endColumn,
                 first: Int32(first), count: Int32(mapping ? n / 2 : n), weight: f.weight))
+            if f.isVMList { streamed.list = node }
             try finish(node, anchor: f.anchor)
         }
 
-        mutating func alias(_ e: yaml_event_t, start: (Int32, Int32)) throws {
-            let name = YAMLComposer.string(e.data.alias.anchor) ?? ""
+        mutating func alias(_ e: ParsedEvent, _ batch: EventBatch) throws {
+            let name = e.name < 0 ? "" : batch.names[Int(e.name)]
             guard let anchored = anchors[name] else {
-                throw fail(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", start.0, start.1)
+                throw fail(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", e.startLine, e.startColumn)
             }
             var record = document.records[Int(anchored.index)]
             aliased = aliased &+ Int(record.weight)
             let limit = composer.limits.aliasAllowance &+ composer.limits.aliasFactor &* written
             if aliased > limit || aliased < 0 {
-                throw fail(.yamlLimit, "aliases expand to more than \(limit) nodes (an alias bomb?)", start.0, start.1)
+                throw fail(.yamlLimit, "aliases expand to more than \(limit) nodes (an alias bomb?)", e.startLine, e.startColumn)
             }
             // The anchored node again (its children shared), located where the alias is.
-            record.startLine = start.0
-            record.startColumn = start.1
-            record.endLine = Int32(truncatingIfNeeded: e.end_mark.line + 1)
-            record.endColumn = Int32(truncatingIfNeeded: e.end_mark.column + 1)
+            record.startLine = e.startLine
+            record.startColumn = e.startColumn
+            record.endLine = e.endLine
+            record.endColumn = e.endColumn
             try finish(try add(record), anchor: nil)
+        }
+
+        /// Builds from a batch of events; libyaml's error (after the batch's events) stops it.
+        mutating func consume(_ batch: EventBatch) throws {
+            for e in batch.events {
+                switch e.kind {
+                case .scalar: try scalar(e, batch)
+                case .mappingStart: try open(mapping: true, e, batch)
+                case .sequenceStart: try open(mapping: false, e, batch)
+                case .mappingEnd: try close(mapping: true, e)
+                case .sequenceEnd: try close(mapping: false, e)
+                case .alias: try alias(e, batch)
+                case .documentStart:
+                    documents += 1
+                    if documents > 1 {
+                        throw fail(.yamlSyntax, "a manifest is one YAML document; found a second one", e.startLine, e.startColumn)
+                    }
+                case .streamEnd: break
+                }
+            }
+            if let error = batch.error {
+                diagnostics.append(error)
+                throw Stop()
+            }
         }
 
         /// A node is complete: it becomes the root, a sequence item, a mapping key or a value.
@@ -167,6 +211,7 @@ public struct YAMLComposer {
             if !stack[top].isMapping {
                 pending.append(node.index)
                 stack[top].weight = stack[top].weight.addingSaturating(weight)
+                if stack[top].isVMList { decodeVM(node) }
                 return
             }
             guard stack[top].hasKey else {
@@ -179,6 +224,13 @@ public struct YAMLComposer {
             }
             stack[top].hasKey = false
             stack[top].skipValue = false
+        }
+
+        /// Decodes a complete item of the `vms` list in place: the document is lent to the decoder.
+        mutating func decodeVM(_ node: NodeID) {
+            swap(&document, &vmDecoder!.doc)
+            if let vm = vmDecoder!.vm(node) { streamed.vms.append(vm) }
+            swap(&document, &vmDecoder!.doc)
         }
 
         /// `node` is the next key of the mapping at `top`: a repeated key is reported and its
@@ -225,6 +277,13 @@ public struct YAMLComposer {
     }
 
     public func compose(_ bytes: [UInt8]) -> ComposedDocument {
+        compose(bytes, decodingVMs: false)
+    }
+
+    /// Composes; with `decodingVMs`, each item of the root's `vms` list is also decoded as soon
+    /// as it is complete, so that decoding overlaps reading (libyaml runs on its own thread for
+    /// large input). `ManifestDecoder.decode` then uses those VMs instead of decoding them again.
+    func compose(_ bytes: [UInt8], decodingVMs: Bool) -> ComposedDocument {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return ComposedDocument(document: YAMLDocument(), rootID: nil, stopped: true, diagnostics: [
@@ -233,65 +292,63 @@ public struct YAMLComposer {
         }
         defer { yaml_parser_delete(&parser) }
         var b = Builder(self)
+        if decodingVMs { b.vmDecoder = ManifestDecoder(file: file) }
         // About one node per 7 bytes of a typical manifest; scalar text is never longer than the input.
         b.document.records.reserveCapacity(bytes.count / 7 + 16)
         b.document.children.reserveCapacity(bytes.count / 7 + 16)
         b.document.text.reserveCapacity(bytes.count + 16)
 
-        return bytes.withUnsafeBufferPointer { buffer -> ComposedDocument in
+        var stopped = false
+        bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
-            var documents = 0
-            var event = yaml_event_t()
-            var stopped = false
-            do {
-                loop: while true {
-                    guard yaml_parser_parse(&parser, &event) == 1 else {
-                        b.diagnostics.append(syntaxError(parser, bytes: buffer))
-                        throw Stop()
-                    }
-                    defer { yaml_event_delete(&event) }
-                    let start = (Int32(truncatingIfNeeded: event.start_mark.line + 1), Int32(truncatingIfNeeded: event.start_mark.column + 1))
-                    switch event.type {
-                    case YAML_SCALAR_EVENT:
-                        try b.scalar(event, start: start)
-                    case YAML_MAPPING_START_EVENT:
-                        try b.open(mapping: true, anchor: Self.string(event.data.mapping_start.anchor), start: start)
-                    case YAML_SEQUENCE_START_EVENT:
-                        try b.open(mapping: false, anchor: Self.string(event.data.sequence_start.anchor), start: start)
-                    case YAML_MAPPING_END_EVENT:
-                        try b.close(mapping: true, end: event.end_mark)
-                    case YAML_SEQUENCE_END_EVENT:
-                        try b.close(mapping: false, end: event.end_mark)
-                    case YAML_ALIAS_EVENT:
-                        try b.alias(event, start: start)
-                    case YAML_DOCUMENT_START_EVENT:
-                        documents += 1
-                        if documents > 1 {
-                            throw b.fail(.yamlSyntax, "a manifest is one YAML document; found a second one", start.0, start.1)
+            withUnsafeMutablePointer(to: &parser) { parser in
+                if buffer.count < limits.pipelineThreshold {
+                    EventReader.read(parser, bytes: buffer, composer: self) { batch in
+                        do {
+                            try b.consume(batch)
+                            return true
+                        } catch {
+                            stopped = true
+                            return false
                         }
-                    case YAML_STREAM_END_EVENT:
-                        break loop
-                    default:
-                        continue
                     }
+                    return
                 }
-            } catch {
-                // A Stop: the diagnostic is already recorded; the document is incomplete.
-                stopped = true
+                // libyaml reads on another thread; the batches it fills are composed here.
+                let queue = BatchQueue(capacity: 8)
+                let finished = DispatchSemaphore(value: 0)
+                let input = Handoff((parser, buffer))
+                DispatchQueue.global(qos: .userInitiated).async { [self] in
+                    let (parser, buffer) = input.value
+                    EventReader.read(parser, bytes: buffer, composer: self, emit: queue.put)
+                    finished.signal()
+                }
+                while true {
+                    let batch = queue.take()
+                    do {
+                        try b.consume(batch)
+                    } catch {
+                        stopped = true
+                        queue.cancel()
+                        break
+                    }
+                    if batch.last { break }
+                }
+                finished.wait()
             }
-            return ComposedDocument(document: b.document, rootID: stopped ? nil : b.root, stopped: stopped, diagnostics: b.diagnostics)
         }
+        // A Stop: the diagnostic is already recorded; the document is incomplete.
+        if let decoder = b.vmDecoder { b.streamed.diagnostics = decoder.diagnostics }
+        return ComposedDocument(document: b.document, rootID: stopped ? nil : b.root, stopped: stopped, diagnostics: b.diagnostics,
+                                streamed: b.vmDecoder == nil || stopped ? nil : b.streamed)
     }
 
-    fileprivate func resolve(_ text: UnsafeBufferPointer<UInt8>, quoted: Bool, tag: UnsafeMutablePointer<yaml_char_t>?) -> ScalarValue {
-        if let tag {
-            switch Self.string(tag) {
-            case "tag:yaml.org,2002:str", "!": return .string
-            case "tag:yaml.org,2002:null": return .null
-            default: break
-            }
+    fileprivate func resolve(_ text: UnsafeBufferPointer<UInt8>, quoted: Bool, tag: ParsedEvent.Tag) -> ScalarValue {
+        switch tag {
+        case .string: return .string
+        case .null: return .null
+        case .none, .other: return quoted ? .string : ScalarResolver.resolve(text)
         }
-        return quoted ? .string : ScalarResolver.resolve(text)
     }
 
     func location(_ mark: Mark) -> SourceLocation {
@@ -302,13 +359,8 @@ public struct YAMLComposer {
         SourceLocation(file: file, line: line, column: column)
     }
 
-    fileprivate static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let p else { return nil }
-        return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
-    }
-
     /// libyaml's error, at its reported position (reader errors give only a byte offset).
-    private func syntaxError(_ parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic {
+    func syntaxError(_ parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic {
         var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         if let context = parser.context.map({ String(cString: $0) }) {
             message += " " + context
@@ -341,6 +393,19 @@ public struct YAMLComposer {
         }
         return Mark(line: line, column: column)
     }
+}
+
+/// Hands the parser and the input to the reading thread, which alone uses them until it ends.
+/// VMs decoded while composing: the items of the list `list`, and what decoding them found.
+struct StreamedVMs: Sendable {
+    var list: NodeID?
+    var vms: [RawVM] = []
+    var diagnostics: [Diagnostic] = []
+}
+
+private struct Handoff<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 private extension Int32 {

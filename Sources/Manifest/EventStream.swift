@@ -1,0 +1,193 @@
+import CYaml
+import Dispatch
+import RangeDiagnostics
+import Synchronization
+
+/// One libyaml event, copied out of libyaml's memory so that the parser can run on its own
+/// thread while the composer builds the document from the events already read.
+struct ParsedEvent {
+    enum Kind: UInt8 {
+        case scalar, mappingStart, sequenceStart, mappingEnd, sequenceEnd, alias, documentStart, streamEnd
+    }
+
+    /// The scalar tags the core schema gives a meaning to.
+    enum Tag: UInt8 {
+        case none, string, null, other
+    }
+
+    var kind: Kind
+    var quoted: Bool
+    var tag: Tag
+    var startLine: Int32
+    var startColumn: Int32
+    var endLine: Int32
+    var endColumn: Int32
+    /// A scalar's bytes in its batch's `text`.
+    var textStart: Int32
+    var textCount: Int32
+    /// The anchor (scalars, collection starts) or the alias's name, in its batch's `names`; -1: none.
+    var name: Int32
+}
+
+/// Events read in a row, handed over whole from the thread that reads them to the one that
+/// composes (never used by both at once). Immutable: reading a class's `var` properties in a
+/// loop would check each access for exclusivity at run time.
+final class EventBatch: @unchecked Sendable {
+    let events: [ParsedEvent]
+    let text: [UInt8]
+    let names: [String]
+    /// libyaml's error, after the last event it could read.
+    let error: Diagnostic?
+    /// Nothing follows this batch (the stream ended or failed).
+    let last: Bool
+
+    init(events: [ParsedEvent], text: [UInt8], names: [String], error: Diagnostic?, last: Bool) {
+        self.events = events
+        self.text = text
+        self.names = names
+        self.error = error
+        self.last = last
+    }
+}
+
+/// Runs libyaml over a buffer and hands out its events in batches.
+enum EventReader {
+    static let batchSize = 4096
+
+    /// Reads until the stream ends or fails (the last batch says which), or until `emit`
+    /// returns false (the composer stopped).
+    static func read(_ parser: UnsafeMutablePointer<yaml_parser_t>, bytes: UnsafeBufferPointer<UInt8>,
+                     composer: YAMLComposer, emit: (EventBatch) -> Bool) {
+        var events: [ParsedEvent] = []
+        var text: [UInt8] = []
+        var names: [String] = []
+        events.reserveCapacity(batchSize)
+        func batch(error: Diagnostic? = nil, last: Bool) -> EventBatch {
+            defer {
+                events = []
+                text = []
+                names = []
+                events.reserveCapacity(batchSize)
+            }
+            return EventBatch(events: events, text: text, names: names, error: error, last: last)
+        }
+        func name(_ p: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
+            guard let p else { return -1 }
+            names.append(String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))
+            return Int32(names.count - 1)
+        }
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(parser, &event) == 1 else {
+                _ = emit(batch(error: composer.syntaxError(parser.pointee, bytes: bytes), last: true))
+                return
+            }
+            var e = ParsedEvent(kind: .scalar, quoted: false, tag: .none,
+                                startLine: Int32(truncatingIfNeeded: event.start_mark.line + 1),
+                                startColumn: Int32(truncatingIfNeeded: event.start_mark.column + 1),
+                                endLine: Int32(truncatingIfNeeded: event.end_mark.line + 1),
+                                endColumn: Int32(truncatingIfNeeded: event.end_mark.column + 1),
+                                textStart: 0, textCount: 0, name: -1)
+            var keep = true
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let s = event.data.scalar
+                e.quoted = s.style != YAML_PLAIN_SCALAR_STYLE
+                e.tag = tag(s.tag)
+                e.textStart = Int32(truncatingIfNeeded: text.count)
+                e.textCount = Int32(truncatingIfNeeded: s.length)
+                text.append(contentsOf: UnsafeBufferPointer(start: s.value, count: Int(s.length)))
+                e.name = name(s.anchor)
+            case YAML_MAPPING_START_EVENT:
+                e.kind = .mappingStart
+                e.name = name(event.data.mapping_start.anchor)
+            case YAML_SEQUENCE_START_EVENT:
+                e.kind = .sequenceStart
+                e.name = name(event.data.sequence_start.anchor)
+            case YAML_MAPPING_END_EVENT:
+                e.kind = .mappingEnd
+            case YAML_SEQUENCE_END_EVENT:
+                e.kind = .sequenceEnd
+            case YAML_ALIAS_EVENT:
+                e.kind = .alias
+                e.name = name(event.data.alias.anchor)
+            case YAML_DOCUMENT_START_EVENT:
+                e.kind = .documentStart
+            case YAML_STREAM_END_EVENT:
+                e.kind = .streamEnd
+            default:
+                keep = false
+            }
+            let end = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            if keep { events.append(e) }
+            if end {
+                _ = emit(batch(last: true))
+                return
+            }
+            if events.count >= batchSize || text.count >= 1 << 20 {
+                guard emit(batch(last: false)) else { return }
+            }
+        }
+    }
+
+    private static func tag(_ p: UnsafeMutablePointer<yaml_char_t>?) -> ParsedEvent.Tag {
+        guard let p else { return .none }
+        switch String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)) {
+        case "tag:yaml.org,2002:str", "!": return .string
+        case "tag:yaml.org,2002:null": return .null
+        default: return .other
+        }
+    }
+}
+
+/// Batches on their way from the reading thread to the composing one; at most `capacity` wait.
+final class BatchQueue: Sendable {
+    private struct State: ~Copyable {
+        var items: [EventBatch] = []
+        var head = 0
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+    private let available = DispatchSemaphore(value: 0)
+    private let room: DispatchSemaphore
+
+    init(capacity: Int) {
+        room = DispatchSemaphore(value: capacity)
+    }
+
+    /// Adds a batch, waiting for room; false once the composer has stopped taking.
+    func put(_ batch: EventBatch) -> Bool {
+        room.wait()
+        let added = state.withLock { s -> Bool in
+            if s.cancelled { return false }
+            s.items.append(batch)
+            return true
+        }
+        if added { available.signal() }
+        return added
+    }
+
+    /// The next batch, waiting for one.
+    func take() -> EventBatch {
+        available.wait()
+        let batch = state.withLock { s -> EventBatch in
+            let b = s.items[s.head]
+            s.head += 1
+            if s.head > 64 {
+                s.items.removeFirst(s.head)
+                s.head = 0
+            }
+            return b
+        }
+        room.signal()
+        return batch
+    }
+
+    /// The composer stopped: the reader's next `put` returns false.
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        room.signal()
+    }
+}
