@@ -9,8 +9,11 @@ public struct ManifestDecoder {
     /// The document being decoded (lent by the composer while it streams VMs).
     var doc = YAMLDocument()
 
+    private let fileID: FileID
+
     public init(file: String) {
         self.file = file
+        fileID = FileID(file)
     }
 
     /// The decoded manifest, or nil when the root is missing or not a mapping.
@@ -309,7 +312,7 @@ public struct ManifestDecoder {
     }
 
     private func loc(_ mark: Mark) -> SourceLocation {
-        SourceLocation(file: file, line: mark.line, column: mark.column)
+        SourceLocation(fileID, line: mark.line, column: mark.column)
     }
 
     /// The longest text any field takes (env values included): longer is hostile, not a manifest.

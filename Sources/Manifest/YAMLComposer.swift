@@ -37,12 +37,15 @@ public struct ComposedDocument: Sendable {
 /// are reported at the repeated key and the first value is kept. Composition stops at the first
 /// syntax error or exceeded limit, since libyaml cannot resume after one.
 public struct YAMLComposer: Sendable {
-    public var file: String
+    public let file: String
     public var limits: ComposerLimits
+
+    private let fileID: FileID
 
     public init(file: String, limits: ComposerLimits = ComposerLimits()) {
         self.file = file
         self.limits = limits
+        fileID = FileID(file)
     }
 
     /// A collection being built: its children wait on a shared stack from `base` on.
@@ -352,11 +355,11 @@ public struct YAMLComposer: Sendable {
     }
 
     func location(_ mark: Mark) -> SourceLocation {
-        SourceLocation(file: file, line: mark.line, column: mark.column)
+        SourceLocation(fileID, line: mark.line, column: mark.column)
     }
 
     func location(_ line: Int, _ column: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line, column: column)
+        SourceLocation(fileID, line: line, column: column)
     }
 
     /// libyaml's error, at its reported position (reader errors give only a byte offset).

@@ -37,7 +37,7 @@ extension Array where Element == Diagnostic {
         enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case let (la?, lb?):
-                if la.file != lb.file { return la.file < lb.file }
+                if la.fileID != lb.fileID { return la.file < lb.file }
                 if la != lb { return la < lb }
                 return a.offset < b.offset
             case (nil, .some): return false
