@@ -33,17 +33,19 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         var plan: Plan
+        var parsed: ParsedManifest?
         switch ManifestInput.read(file) {
         case let .failure(d):
             plan = Plan(range: "", diagnostics: [d], desired: nil, changes: [])
         case let .success(input):
-            let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
+            let parsedNow = RangeCompiler.parse(input.bytes, file: input.displayName)
+            parsed = parsedNow
             if offline {
-                let compilation = RangeCompiler.plan(parsed)
+                let compilation = RangeCompiler.plan(parsedNow)
                 plan = compilation.desired.map { Plan.offline($0, diagnostics: compilation.diagnostics) }
                     ?? Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan = LivePlanning.plan(parsed, engine: { engine.connect() }).plan
+                plan = LivePlanning.plan(parsedNow, engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {
@@ -53,8 +55,8 @@ struct PlanCommand: ParsableCommand {
             }
         }
         Self.show(plan, json: json)
-        guard plan.valid else { throw ExitCode(1) }
-        if detailedExitcode && !plan.changes.isEmpty { throw ExitCode(2) }
+        let status: Int32 = !plan.valid ? 1 : detailedExitcode && !plan.changes.isEmpty ? 2 : 0
+        Terminal.exit(status, keeping: parsed as Any, plan)
     }
 
     /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr and the text plan.

@@ -35,6 +35,13 @@ enum Terminal {
         writeError(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics))
     }
 
+    /// Ends the process at once with `status`, without freeing what `values` hold: a large
+    /// range's manifest and plan are hundreds of thousands of objects, and freeing them one by
+    /// one just before the process ends would only cost time.
+    static func exit(_ status: Int32, keeping values: Any...) -> Never {
+        withExtendedLifetime(values) { Glibc.exit(status) }
+    }
+
     /// Prints a JSON document and a newline.
     static func printJSON(_ document: JSONValue) {
         streamJSON { document.write(into: &$0) }

@@ -17,11 +17,13 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let compilation: Compilation
+        var parsed: ParsedManifest?
         switch ManifestInput.read(file) {
         case let .failure(d):
             compilation = Compilation(rangeName: "", desired: nil, diagnostics: [d])
         case let .success(input):
-            compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+            parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
+            compilation = RangeCompiler.plan(parsed!)
         }
         if json {
             Terminal.printJSON(.object([
@@ -35,6 +37,6 @@ struct ValidateCommand: ParsableCommand {
                 Terminal.write("\(file == "-" ? "<stdin>" : file): valid: range \(d.name), \(d.networks.count) networks, \(d.vms.count) vms, \(d.interfaceCount) interfaces\n")
             }
         }
-        if !compilation.valid { throw ExitCode(1) }
+        Terminal.exit(compilation.valid ? 0 : 1, keeping: parsed as Any, compilation)
     }
 }
