@@ -69,7 +69,7 @@ public indirect enum JSONValue: Hashable, Sendable {
 /// Writes one JSON document as it goes, without building it first: the plan of a large range is
 /// tens of megabytes. Compact, or indented by two spaces when `pretty` (empty containers stay
 /// `[]` and `{}`). The caller pairs begin/end and gives a key before each value of an object.
-public struct JSONWriter {
+public struct JSONWriter: ~Copyable {
     public var out: JSONOutput
     public let pretty: Bool
     private var depth = 0
@@ -80,7 +80,7 @@ public struct JSONWriter {
     /// A key was just written: the next value follows it directly.
     private var afterKey = false
 
-    public init(pretty: Bool = false, out: JSONOutput = JSONOutput()) {
+    public init(pretty: Bool = false, out: consuming JSONOutput = JSONOutput()) {
         self.pretty = pretty
         self.out = out
         enclosing.reserveCapacity(16)
@@ -209,25 +209,64 @@ public struct JSONWriter {
     }
 }
 
-/// Bytes of a JSON document on their way out. With a sink, every full chunk is handed over and
-/// the buffer reused, so a large document never needs one large allocation.
-public struct JSONOutput {
-    public private(set) var bytes: [UInt8] = []
+/// Bytes of a JSON document on their way out, in a buffer of their own (appending to an Array
+/// checks uniqueness and capacity through several calls per append, and a plan is ~20 MB of
+/// small appends). With a sink, every full chunk is handed over and the buffer reused, so a large
+/// document never needs one large allocation. Not copyable: one owner writes it.
+public struct JSONOutput: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     private let chunkSize: Int
-    private let sink: (([UInt8]) -> Void)?
+    private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
-    public init(chunkSize: Int = 1 << 20, sink: (([UInt8]) -> Void)? = nil) {
+    public init(chunkSize: Int = 1 << 20, sink: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
         self.chunkSize = chunkSize
         self.sink = sink
-        bytes.reserveCapacity(sink == nil ? 4096 : chunkSize + 4096)
+        capacity = sink == nil ? 4096 : chunkSize + 4096
+        base = .allocate(capacity: capacity)
     }
 
-    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
-    public mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    deinit { base.deallocate() }
+
+    /// What is in the buffer (everything written, when there is no sink).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
     }
-    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    private mutating func grow(_ needed: Int) {
+        let larger = max(capacity * 2, needed)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        p.initialize(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = larger
+    }
+
+    public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let from = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count)
+        (base + count).initialize(from: from, count: buffer.count)
+        count += buffer.count
+    }
+
+    public mutating func append(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
 
     /// An integer in decimal, without going through a String.
     public mutating func appendDecimal(_ v: Int) {
@@ -236,41 +275,45 @@ public struct JSONOutput {
                 append(String(v))
                 return
             }
-            bytes.append(UInt8(ascii: "-"))
+            append(UInt8(ascii: "-"))
         }
         var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - n] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                n += 1
-            } while m > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - n)...]))
-        }
+        var digits = 0
+        var probe = m
+        repeat {
+            digits += 1
+            probe /= 10
+        } while probe > 0
+        reserve(digits)
+        var at = count + digits - 1
+        repeat {
+            base[at] = UInt8(ascii: "0") + UInt8(m % 10)
+            m /= 10
+            at -= 1
+        } while m > 0
+        count += digits
     }
 
     mutating func newline(_ indent: Int) {
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+        reserve(1 + indent * 2)
+        base[count] = UInt8(ascii: "\n")
+        (base + count + 1).initialize(repeating: UInt8(ascii: " "), count: indent * 2)
+        count += 1 + indent * 2
     }
 
     /// Hands the buffer to the sink once it holds a chunk.
     public mutating func flushIfFull() {
-        if let sink, bytes.count >= chunkSize {
-            sink(bytes)
-            bytes.removeAll(keepingCapacity: true)
+        if let sink, count >= chunkSize {
+            sink(UnsafeBufferPointer(start: base, count: count))
+            count = 0
         }
     }
 
     /// Hands what is left to the sink.
     public mutating func finish() {
-        if let sink, !bytes.isEmpty {
-            sink(bytes)
-            bytes.removeAll(keepingCapacity: true)
+        if let sink, count > 0 {
+            sink(UnsafeBufferPointer(start: base, count: count))
+            count = 0
         }
     }
 }

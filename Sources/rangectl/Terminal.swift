@@ -13,14 +13,17 @@ enum Terminal {
 
     /// Writes all bytes, retrying short writes and interrupts; a closed pipe ends the write quietly.
     static func write(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
+        bytes.withUnsafeBufferPointer { write($0, to: fd) }
+    }
+
+    static func write(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+        guard let base = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, base + offset, buffer.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
         }
     }
 
