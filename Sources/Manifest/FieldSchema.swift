@@ -79,8 +79,11 @@ public final class ObjectSchema: Sendable {
 
     /// The index of a field by name (a short linear scan beats hashing for a dozen names).
     public func index(of name: String) -> Int? {
-        let length = name.utf8.count
-        return fields.firstIndex { $0.name.utf8.count == length && $0.name == name }
+        // Length and first byte rule out all but one or two names; only those are compared.
+        let u = name.utf8
+        guard let first = u.first else { return nil }
+        let length = u.count
+        return nameBytes.firstIndex { $0.count == length && $0[0] == first && $0.elementsEqual(u) }
     }
 
     /// The index of the field whose name is these bytes.
