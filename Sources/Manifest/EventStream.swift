@@ -30,24 +30,18 @@ struct ParsedEvent {
 }
 
 /// Events read in a row, handed over whole from the thread that reads them to the one that
-/// composes (never used by both at once). Immutable: reading a class's `var` properties in a
-/// loop would check each access for exclusivity at run time.
+/// composes (never used by both at once), then handed back to be filled again: fresh buffers
+/// for every batch would map and fault in new memory while the other thread faults in its own.
+/// Filled in local arrays and swapped in: a class's `var` properties mutated in a loop would be
+/// checked for exclusive access at every step.
 final class EventBatch: @unchecked Sendable {
-    let events: [ParsedEvent]
-    let text: [UInt8]
-    let names: [String]
+    var events: [ParsedEvent] = []
+    var text: [UInt8] = []
+    var names: [String] = []
     /// libyaml's error, after the last event it could read.
-    let error: Diagnostic?
+    var error: Diagnostic?
     /// Nothing follows this batch (the stream ended or failed).
-    let last: Bool
-
-    init(events: [ParsedEvent], text: [UInt8], names: [String], error: Diagnostic?, last: Bool) {
-        self.events = events
-        self.text = text
-        self.names = names
-        self.error = error
-        self.last = last
-    }
+    var last = false
 }
 
 /// Runs libyaml over a buffer and hands out its events in batches.
@@ -57,19 +51,24 @@ enum EventReader {
     /// Reads until the stream ends or fails (the last batch says which), or until `emit`
     /// returns false (the composer stopped).
     static func read(_ parser: UnsafeMutablePointer<yaml_parser_t>, bytes: UnsafeBufferPointer<UInt8>,
-                     composer: YAMLComposer, emit: (EventBatch) -> Bool) {
+                     composer: YAMLComposer, spare: () -> EventBatch?, emit: (EventBatch) -> Bool) {
         var events: [ParsedEvent] = []
         var text: [UInt8] = []
         var names: [String] = []
         events.reserveCapacity(batchSize)
+        /// The events so far, in a spare batch; the spare's emptied arrays (capacity kept) take their place.
         func batch(error: Diagnostic? = nil, last: Bool) -> EventBatch {
-            defer {
-                events = []
-                text = []
-                names = []
-                events.reserveCapacity(batchSize)
-            }
-            return EventBatch(events: events, text: text, names: names, error: error, last: last)
+            let b = spare() ?? EventBatch()
+            swap(&b.events, &events)
+            swap(&b.text, &text)
+            swap(&b.names, &names)
+            b.error = error
+            b.last = last
+            events.removeAll(keepingCapacity: true)
+            text.removeAll(keepingCapacity: true)
+            names.removeAll(keepingCapacity: true)
+            events.reserveCapacity(batchSize)
+            return b
         }
         func name(_ p: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
             guard let p else { return -1 }
@@ -147,6 +146,8 @@ final class BatchQueue: Sendable {
         var items: [EventBatch] = []
         var head = 0
         var cancelled = false
+        /// Batches composed and handed back, to be filled again.
+        var spare: [EventBatch] = []
     }
 
     private let state = Mutex(State())
@@ -183,6 +184,16 @@ final class BatchQueue: Sendable {
         }
         room.signal()
         return batch
+    }
+
+    /// A batch the composer is done with, for the reader to fill again.
+    func recycle(_ batch: EventBatch) {
+        state.withLock { $0.spare.append(batch) }
+    }
+
+    /// A batch to fill, when one was handed back.
+    func spare() -> EventBatch? {
+        state.withLock { $0.spare.popLast() }
     }
 
     /// The composer stopped: the reader's next `put` returns false.

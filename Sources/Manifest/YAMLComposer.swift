@@ -306,9 +306,11 @@ public struct YAMLComposer: Sendable {
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
             withUnsafeMutablePointer(to: &parser) { parser in
                 if buffer.count < limits.pipelineThreshold {
-                    EventReader.read(parser, bytes: buffer, composer: self) { batch in
+                    var done: EventBatch?
+                    EventReader.read(parser, bytes: buffer, composer: self, spare: { done.take() }) { batch in
                         do {
                             try b.consume(batch)
+                            done = batch
                             return true
                         } catch {
                             stopped = true
@@ -323,7 +325,7 @@ public struct YAMLComposer: Sendable {
                 let input = Handoff((parser, buffer))
                 DispatchQueue.global(qos: .userInitiated).async { [self] in
                     let (parser, buffer) = input.value
-                    EventReader.read(parser, bytes: buffer, composer: self, emit: queue.put)
+                    EventReader.read(parser, bytes: buffer, composer: self, spare: queue.spare, emit: queue.put)
                     finished.signal()
                 }
                 while true {
@@ -336,6 +338,7 @@ public struct YAMLComposer: Sendable {
                         break
                     }
                     if batch.last { break }
+                    queue.recycle(batch)
                 }
                 finished.wait()
             }
