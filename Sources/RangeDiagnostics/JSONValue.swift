@@ -72,13 +72,14 @@ public indirect enum JSONValue: Hashable, Sendable {
 public struct JSONWriter: ~Copyable {
     public var out: JSONOutput
     public let pretty: Bool
-    private var depth = 0
+    /// How many containers are open.
+    @usableFromInline var open = 0
     /// Whether the innermost open container already holds a value (a comma goes before the next).
-    private var filled = false
+    @usableFromInline var filled = false
     /// `filled` of each enclosing container.
-    private var enclosing: [Bool] = []
+    @usableFromInline var enclosing: [Bool] = []
     /// A key was just written: the next value follows it directly.
-    private var afterKey = false
+    @usableFromInline var afterKey = false
 
     public init(pretty: Bool = false, out: consuming JSONOutput = JSONOutput()) {
         self.pretty = pretty
@@ -87,16 +88,16 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Before a value or a key: the comma and, when pretty, the line break of its place.
-    @inline(__always)
-    private mutating func place() {
+    @inlinable
+    mutating func place() {
         if afterKey {
             afterKey = false
             return
         }
-        if depth > 0 {
+        if open > 0 {
             if filled { out.append(UInt8(ascii: ",")) }
             filled = true
-            if pretty { out.newline(depth) }
+            if pretty { out.newline(open) }
         }
     }
 
@@ -109,6 +110,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A key written in the source, known to need no escaping (`key` would scan it).
+    @inlinable
     public mutating func field(_ k: StaticString) {
         place()
         out.append(UInt8(ascii: "\""))
@@ -119,42 +121,48 @@ public struct JSONWriter: ~Copyable {
         afterKey = true
     }
 
-    public mutating func beginObject() { open(UInt8(ascii: "{")) }
-    public mutating func endObject() { close(UInt8(ascii: "}")) }
-    public mutating func beginArray() { open(UInt8(ascii: "[")) }
-    public mutating func endArray() { close(UInt8(ascii: "]")) }
+    @inlinable public mutating func beginObject() { begin(UInt8(ascii: "{")) }
+    @inlinable public mutating func endObject() { end(UInt8(ascii: "}")) }
+    @inlinable public mutating func beginArray() { begin(UInt8(ascii: "[")) }
+    @inlinable public mutating func endArray() { end(UInt8(ascii: "]")) }
 
-    private mutating func open(_ bracket: UInt8) {
+    @inlinable
+    mutating func begin(_ bracket: UInt8) {
         place()
         out.append(bracket)
         enclosing.append(filled)
         filled = false
-        depth += 1
+        open += 1
     }
 
-    private mutating func close(_ bracket: UInt8) {
-        depth -= 1
-        if filled && pretty { out.newline(depth) }
+    @inlinable
+    mutating func end(_ bracket: UInt8) {
+        open -= 1
+        if filled && pretty { out.newline(open) }
         out.append(bracket)
         filled = enclosing.removeLast()
         out.flushIfFull()
     }
 
+    @inlinable
     public mutating func null() {
         place()
         out.append("null")
     }
 
+    @inlinable
     public mutating func bool(_ v: Bool) {
         place()
         out.append(v ? "true" : "false")
     }
 
+    @inlinable
     public mutating func int(_ v: Int) {
         place()
         out.appendDecimal(v)
     }
 
+    @inlinable
     public mutating func string(_ v: String) {
         place()
         JSONWriter.quoted(v, into: &out)
@@ -162,6 +170,7 @@ public struct JSONWriter: ~Copyable {
 
     /// A string value written by `body` straight into the output, for text known to need no
     /// escaping (addresses, CIDRs).
+    @inlinable
     public mutating func rawString(_ body: (inout JSONOutput) -> Void) {
         place()
         out.append(UInt8(ascii: "\""))
@@ -177,6 +186,7 @@ public struct JSONWriter: ~Copyable {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
+    @usableFromInline
     static func quoted(_ s: String, into out: inout JSONOutput) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -214,11 +224,12 @@ public struct JSONWriter: ~Copyable {
 /// small appends). With a sink, every full chunk is handed over and the buffer reused, so a large
 /// document never needs one large allocation. Not copyable: one owner writes it.
 public struct JSONOutput: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
-    private let chunkSize: Int
-    private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
+    // Visible to inlined code: every JSON value is a few appends, called from other modules.
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
+    @usableFromInline let chunkSize: Int
+    @usableFromInline let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
     public init(chunkSize: Int = 1 << 20, sink: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
         self.chunkSize = chunkSize
@@ -232,12 +243,13 @@ public struct JSONOutput: ~Copyable {
     /// What is in the buffer (everything written, when there is no sink).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    @inline(__always)
-    private mutating func reserve(_ n: Int) {
+    @inlinable
+    mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
 
-    private mutating func grow(_ needed: Int) {
+    @usableFromInline
+    mutating func grow(_ needed: Int) {
         let larger = max(capacity * 2, needed)
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
         p.initialize(from: base, count: count)
@@ -246,12 +258,14 @@ public struct JSONOutput: ~Copyable {
         capacity = larger
     }
 
+    @inlinable
     public mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
+    @inlinable
     public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let from = buffer.baseAddress, buffer.count > 0 else { return }
         reserve(buffer.count)
@@ -259,6 +273,7 @@ public struct JSONOutput: ~Copyable {
         count += buffer.count
     }
 
+    @inlinable
     public mutating func append(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -269,6 +284,7 @@ public struct JSONOutput: ~Copyable {
     }
 
     /// An integer in decimal, without going through a String.
+    @inlinable
     public mutating func appendDecimal(_ v: Int) {
         if v < 0 {
             if v == Int.min {
@@ -294,6 +310,7 @@ public struct JSONOutput: ~Copyable {
         count += digits
     }
 
+    @inlinable
     mutating func newline(_ indent: Int) {
         reserve(1 + indent * 2)
         base[count] = UInt8(ascii: "\n")
@@ -302,6 +319,7 @@ public struct JSONOutput: ~Copyable {
     }
 
     /// Hands the buffer to the sink once it holds a chunk.
+    @inlinable
     public mutating func flushIfFull() {
         if let sink, count >= chunkSize {
             sink(UnsafeBufferPointer(start: base, count: count))
