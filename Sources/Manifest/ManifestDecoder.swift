@@ -27,20 +27,20 @@ public struct ManifestDecoder {
             return nil
         }
         guard let fields = readObject(root, ManifestSchema.root, what: "the manifest") else { return nil }
-        let version: Located<Int>? = integer(fields, "version")
+        let version: Located<Int>? = integer(fields, F.Root.version)
         if let version, version.value != 1 {
             report(.unsupportedVersion, "manifest format version \(version.value) is not supported; this rangectl reads version 1", at: version.location)
         }
-        let name = string(fields, "name")
-        let labels = stringMap(fields, "labels")
+        let name = string(fields, F.Root.name)
+        let labels = stringMap(fields, F.Root.labels)
         var networks: [RawNetwork] = []
-        if let list = list(fields, "networks") {
+        if let list = list(fields, F.Root.networks) {
             for i in 0..<doc.count(list) {
                 if let n = network(doc.item(list, i)) { networks.append(n) }
             }
         }
         var vms: [RawVM] = []
-        if let list = list(fields, "vms") {
+        if let list = list(fields, F.Root.vms) {
             if let streamed = composed.streamed, streamed.list == list {
                 vms = streamed.vms
                 diagnostics += streamed.diagnostics
@@ -52,54 +52,55 @@ public struct ManifestDecoder {
             }
         }
         return RawManifest(location: loc(doc.start(root)), version: version, name: name, labels: labels,
-                           helperImage: string(fields, "helper_image"), networks: networks, vms: vms)
+                           helperImage: string(fields, F.Root.helperImage), networks: networks, vms: vms)
     }
 
     private mutating func network(_ node: NodeID) -> RawNetwork? {
         guard let f = readObject(node, ManifestSchema.network, what: "a network") else { return nil }
         return RawNetwork(
-            location: loc(doc.start(node)), name: string(f, "name"), subnet: string(f, "subnet"), gateway: string(f, "gateway"),
-            reserved: integer(f, "reserved"), internal: boolean(f, "internal"), router: string(f, "router"),
-            bridgeIP: string(f, "bridge_ip"))
+            location: loc(doc.start(node)), name: string(f, F.Net.name), subnet: string(f, F.Net.subnet), gateway: string(f, F.Net.gateway),
+            reserved: integer(f, F.Net.reserved), internal: boolean(f, F.Net.internal), router: string(f, F.Net.router),
+            bridgeIP: string(f, F.Net.bridgeIP))
     }
 
     mutating func vm(_ node: NodeID) -> RawVM? {
         guard let f = readObject(node, ManifestSchema.vm, what: "a VM") else { return nil }
         var interfaces: [RawInterface] = []
-        let listNode = f.node("networks")
-        let legacyNode = f.node("network")
-        let ipNode = f.node("ip")
+        let listNode = f.node(F.VM.networks)
+        let legacyNode = f.node(F.VM.network)
+        let ipNode = f.node(F.VM.ip)
         if let listNode {
             interfaces = interfaceList(listNode)
-            if legacyNode != nil { conflicting("network", with: "networks", f) }
-            if ipNode != nil { conflicting("ip", with: "networks", f) }
+            if legacyNode != nil { conflicting(F.VM.network, with: F.VM.networks, f) }
+            if ipNode != nil { conflicting(F.VM.ip, with: F.VM.networks, f) }
         } else if legacyNode != nil {
-            interfaces = [RawInterface(location: loc(f.keyMark("network", in: doc)!), network: string(f, "network"), ip: string(f, "ip"))]
+            interfaces = [RawInterface(location: loc(f.keyMark(F.VM.network, in: doc)!), network: string(f, F.VM.network), ip: string(f, F.VM.ip))]
         } else if ipNode != nil {
-            _ = string(f, "ip")
+            _ = string(f, F.VM.ip)
             report(.missingField, "a VM with 'ip' needs 'network' (or use 'networks')", doc.start(node))
         } else {
             report(.noInterfaces, "a VM needs at least one interface: add 'networks'", doc.start(node))
         }
         var routes: [RawRoute] = []
-        if let list = list(f, "routes") {
+        if let list = list(f, F.VM.routes) {
             for i in 0..<doc.count(list) {
                 let node = doc.item(list, i)
                 if let r = readObject(node, ManifestSchema.route, what: "a route") {
-                    routes.append(RawRoute(location: loc(doc.start(node)), to: string(r, "to"), via: string(r, "via")))
+                    routes.append(RawRoute(location: loc(doc.start(node)), to: string(r, F.Route.to), via: string(r, F.Route.via)))
                 }
             }
         }
         return RawVM(
-            location: loc(doc.start(node)), hostname: string(f, "hostname"), image: string(f, "image"),
-            cpu: integer(f, "cpu"), ramMB: integer(f, "ram_mb"), diskGB: integer(f, "disk_gb"),
-            interfaces: interfaces, capAdd: stringList(f, "cap_add"), privileged: boolean(f, "privileged"),
-            sysctls: stringMap(f, "sysctls"), env: stringMap(f, "env"), command: command(f, "command"), routes: routes)
+            location: loc(doc.start(node)), hostname: string(f, F.VM.hostname), image: string(f, F.VM.image),
+            cpu: integer(f, F.VM.cpu), ramMB: integer(f, F.VM.ramMB), diskGB: integer(f, F.VM.diskGB),
+            interfaces: interfaces, capAdd: stringList(f, F.VM.capAdd), privileged: boolean(f, F.VM.privileged),
+            sysctls: stringMap(f, F.VM.sysctls), env: stringMap(f, F.VM.env), command: command(f, F.VM.command), routes: routes)
     }
 
     /// `networks` and `network`/`ip` together: reported at whichever key comes later.
-    private mutating func conflicting(_ a: String, with b: String, _ f: ObjectFields) {
-        let aKey = f.keyMark(a, in: doc)!, bKey = f.keyMark(b, in: doc)!
+    private mutating func conflicting(_ ai: Int, with bi: Int, _ f: ObjectFields) {
+        let a = f.schema.fields[ai].name, b = f.schema.fields[bi].name
+        let aKey = f.keyMark(ai, in: doc)!, bKey = f.keyMark(bi, in: doc)!
         let (later, earlierName, earlierMark, laterName) = aKey > bKey ? (aKey, b, bKey, a) : (bKey, a, aKey, b)
         report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (\(loc(earlierMark).reference(from: loc(later))))", later)
     }
@@ -124,7 +125,7 @@ public struct ManifestDecoder {
                 }
             case .mapping:
                 if let f = readObject(item, ManifestSchema.interface, what: "an interface") {
-                    result.append(RawInterface(location: loc(doc.start(item)), network: string(f, "network"), ip: string(f, "ip")))
+                    result.append(RawInterface(location: loc(doc.start(item)), network: string(f, F.Iface.network), ip: string(f, F.Iface.ip)))
                 }
             case .sequence:
                 typeMismatch("networks", expected: "a network name or a {network, ip} mapping", item)
@@ -142,19 +143,14 @@ public struct ManifestDecoder {
         var values = InlineArray<16, Int32>(repeating: -1)
         var keys = InlineArray<16, Int32>(repeating: -1)
 
-        func node(_ name: String) -> NodeID? {
-            lookup(name)?.node
-        }
-
-        /// The node of a field and the field's index in the schema.
-        func lookup(_ name: String) -> (node: NodeID, index: Int)? {
-            let i = schema.index(of: name)!
+        /// The value of the field at `i` (an `F` constant), when given.
+        func node(_ i: Int) -> NodeID? {
             let v = values[i]
-            return v < 0 ? nil : (NodeID(index: v), i)
+            return v < 0 ? nil : NodeID(index: v)
         }
 
-        func keyMark(_ name: String, in doc: YAMLDocument) -> Mark? {
-            let k = keys[schema.index(of: name)!]
+        func keyMark(_ i: Int, in doc: YAMLDocument) -> Mark? {
+            let k = keys[i]
             return k < 0 ? nil : doc.start(NodeID(index: k))
         }
     }
@@ -185,8 +181,9 @@ public struct ManifestDecoder {
         return fields
     }
 
-    private mutating func string(_ f: ObjectFields, _ name: String) -> Located<String>? {
-        guard let (node, i) = f.lookup(name) else { return nil }
+    private mutating func string(_ f: ObjectFields, _ i: Int) -> Located<String>? {
+        guard let node = f.node(i) else { return nil }
+        let name = f.schema.fields[i].name
         return text(node, field: name, format: f.schema.formats[i], what: name)
     }
 
@@ -213,8 +210,9 @@ public struct ManifestDecoder {
         return Located(text, at: loc(doc.start(node)))
     }
 
-    private mutating func integer(_ f: ObjectFields, _ name: String) -> Located<Int>? {
-        guard let (node, i) = f.lookup(name) else { return nil }
+    private mutating func integer(_ f: ObjectFields, _ i: Int) -> Located<Int>? {
+        guard let node = f.node(i) else { return nil }
+        let name = f.schema.fields[i].name
         guard case let .int(v)? = doc.scalarValue(node) else {
             typeMismatch(name, expected: "an integer", node)
             return nil
@@ -226,8 +224,9 @@ public struct ManifestDecoder {
         return Located(v, at: loc(doc.start(node)))
     }
 
-    private mutating func boolean(_ f: ObjectFields, _ name: String) -> Located<Bool>? {
-        guard let node = f.node(name) else { return nil }
+    private mutating func boolean(_ f: ObjectFields, _ i: Int) -> Located<Bool>? {
+        guard let node = f.node(i) else { return nil }
+        let name = f.schema.fields[i].name
         guard case let .bool(v)? = doc.scalarValue(node) else {
             typeMismatch(name, expected: "true or false", node)
             return nil
@@ -236,8 +235,9 @@ public struct ManifestDecoder {
     }
 
     /// A list field's node; nil when absent or (reported) not a list.
-    private mutating func list(_ f: ObjectFields, _ name: String) -> NodeID? {
-        guard let node = f.node(name) else { return nil }
+    private mutating func list(_ f: ObjectFields, _ i: Int) -> NodeID? {
+        guard let node = f.node(i) else { return nil }
+        let name = f.schema.fields[i].name
         guard doc.shape(node) == .sequence else {
             typeMismatch(name, expected: "a list", node)
             return nil
@@ -245,8 +245,9 @@ public struct ManifestDecoder {
         return node
     }
 
-    private mutating func stringMap(_ f: ObjectFields, _ name: String) -> [RawPair] {
-        guard let (node, i) = f.lookup(name) else { return [] }
+    private mutating func stringMap(_ f: ObjectFields, _ i: Int) -> [RawPair] {
+        guard let node = f.node(i) else { return [] }
+        let name = f.schema.fields[i].name
         guard doc.shape(node) == .mapping else {
             typeMismatch(name, expected: "a mapping", node)
             return []
@@ -262,8 +263,9 @@ public struct ManifestDecoder {
         return pairs
     }
 
-    private mutating func stringList(_ f: ObjectFields, _ name: String) -> [Located<String>] {
-        guard let (node, i) = f.lookup(name) else { return [] }
+    private mutating func stringList(_ f: ObjectFields, _ i: Int) -> [Located<String>] {
+        guard let node = f.node(i) else { return [] }
+        let name = f.schema.fields[i].name
         guard doc.shape(node) == .sequence else {
             typeMismatch(name, expected: "a list", node)
             return []
@@ -276,8 +278,9 @@ public struct ManifestDecoder {
         return out
     }
 
-    private mutating func command(_ f: ObjectFields, _ name: String) -> Located<[String]>? {
-        guard let node = f.node(name) else { return nil }
+    private mutating func command(_ f: ObjectFields, _ i: Int) -> Located<[String]>? {
+        guard let node = f.node(i) else { return nil }
+        let name = f.schema.fields[i].name
         var words: [String]
         switch doc.shape(node) {
         case .scalar where doc.scalarValue(node) != .null:
@@ -301,6 +304,40 @@ public struct ManifestDecoder {
             return nil
         }
         return Located(words, at: loc(doc.start(node)))
+    }
+
+    /// Each field's position in its schema, looked up once by name.
+    enum F {
+        enum Root {
+            static let version = at(ManifestSchema.root, "version"), name = at(ManifestSchema.root, "name")
+            static let labels = at(ManifestSchema.root, "labels"), helperImage = at(ManifestSchema.root, "helper_image")
+            static let networks = at(ManifestSchema.root, "networks"), vms = at(ManifestSchema.root, "vms")
+        }
+        enum Net {
+            static let name = at(ManifestSchema.network, "name"), subnet = at(ManifestSchema.network, "subnet")
+            static let gateway = at(ManifestSchema.network, "gateway"), reserved = at(ManifestSchema.network, "reserved")
+            static let `internal` = at(ManifestSchema.network, "internal"), router = at(ManifestSchema.network, "router")
+            static let bridgeIP = at(ManifestSchema.network, "bridge_ip")
+        }
+        enum VM {
+            static let hostname = at(ManifestSchema.vm, "hostname"), image = at(ManifestSchema.vm, "image")
+            static let cpu = at(ManifestSchema.vm, "cpu"), ramMB = at(ManifestSchema.vm, "ram_mb"), diskGB = at(ManifestSchema.vm, "disk_gb")
+            static let networks = at(ManifestSchema.vm, "networks"), network = at(ManifestSchema.vm, "network"), ip = at(ManifestSchema.vm, "ip")
+            static let capAdd = at(ManifestSchema.vm, "cap_add"), privileged = at(ManifestSchema.vm, "privileged")
+            static let sysctls = at(ManifestSchema.vm, "sysctls"), env = at(ManifestSchema.vm, "env")
+            static let command = at(ManifestSchema.vm, "command"), routes = at(ManifestSchema.vm, "routes")
+        }
+        enum Iface {
+            static let network = at(ManifestSchema.interface, "network"), ip = at(ManifestSchema.interface, "ip")
+        }
+        enum Route {
+            static let to = at(ManifestSchema.route, "to"), via = at(ManifestSchema.route, "via")
+        }
+
+        static func at(_ schema: ObjectSchema, _ name: String) -> Int {
+            guard let i = schema.index(of: name) else { preconditionFailure("schema \(schema.name) has no field \(name)") }
+            return i
+        }
     }
 
     // MARK: - Reporting
