@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/engine-up.sh >/dev/null
 command -v docker-compose >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
-swift build -c release --product rangectl >/dev/null
+swift build -c release --static-swift-stdlib --product rangectl >/dev/null
 exec python3 bench/apply.py "$@"
