@@ -80,8 +80,8 @@ public struct Plan: Sendable {
     /// Counts in Terraform's words: add, change (in place), replace (re-create), destroy.
     public var summary: (add: Int, change: Int, replace: Int, destroy: Int) {
         var s = (add: 0, change: 0, replace: 0, destroy: 0)
-        for c in changes {
-            switch c.action {
+        for i in changes.indices {
+            switch changes[i].action {
             case .create: s.add += 1
             case .update: s.change += 1
             case .replace: s.replace += 1
@@ -96,7 +96,7 @@ public struct Plan: Sendable {
         var changes: [Change] = []
         changes.reserveCapacity(desired.networks.count + desired.vms.count)
         for n in desired.networks { changes.append(Change(.create, .network, n.name)) }
-        for v in desired.vms { changes.append(Change(.create, .vm, v.hostname)) }
+        for i in desired.vms.indices { changes.append(Change(.create, .vm, desired.vms[i].hostname)) }
         return Plan(range: desired.name, diagnostics: diagnostics, desired: desired, changes: changes)
     }
 }

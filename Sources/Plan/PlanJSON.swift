@@ -53,11 +53,13 @@ public enum PlanJSON {
         w.endArray()
         w.field("vms")
         w.beginArray()
-        for v in desired?.vms ?? [] { vm(v, revealSensitive: revealSensitive, into: &w) }
+        if let vms = desired?.vms {
+            for i in vms.indices { vm(vms[i], revealSensitive: revealSensitive, into: &w) }
+        }
         w.endArray()
         w.field("changes")
         w.beginArray()
-        if valid { for c in plan.changes { change(c, into: &w) } }
+        if valid { for i in plan.changes.indices { change(plan.changes[i], into: &w) } }
         w.endArray()
         w.field("summary")
         w.beginObject()
@@ -93,7 +95,7 @@ public enum PlanJSON {
         w.endObject()
     }
 
-    static func vm(_ v: DesiredVM, revealSensitive: Bool, into w: inout JSONWriter) {
+    static func vm(_ v: borrowing DesiredVM, revealSensitive: Bool, into w: inout JSONWriter) {
         w.beginObject()
         w.field("hostname")
         w.string(v.hostname)
@@ -165,7 +167,7 @@ public enum PlanJSON {
         w.endObject()
     }
 
-    static func change(_ c: Change, into w: inout JSONWriter) {
+    static func change(_ c: borrowing Change, into w: inout JSONWriter) {
         w.beginObject()
         w.field("action")
         w.string(c.action.rawValue)

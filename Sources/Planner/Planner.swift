@@ -172,14 +172,13 @@ public struct Planner {
                 interfaces.append(DesiredInterface(name: k < Self.interfaceNames.count ? Self.interfaceNames[k] : "eth\(k)",
                                                    network: network.name, ip: ip, primary: k == 0, auto: !slot.isStatic, router: slot.router))
             }
-            let vm = raw.vms[vmIndex]
             vms.append(DesiredVM(
                 hostname: hostname, dockerName: range + "-" + hostname, image: image,
-                cpu: vm.cpu?.value ?? ManifestSchema.defaultCPU, ramMB: vm.ramMB?.value ?? ManifestSchema.defaultRAM,
-                diskGB: vm.diskGB?.value ?? ManifestSchema.defaultDisk, privileged: vm.privileged?.value ?? false,
-                capAdd: Self.capabilities(vm.capAdd.map(\.value)), sysctls: Self.sorted(vm.sysctls), env: Self.sorted(vm.env),
-                command: vm.command?.value, interfaces: interfaces, routes: routes[vmIndex], location: vm.hostname?.location ?? vm.location,
-                diskGBLocation: vm.diskGB?.location))
+                cpu: raw.vms[vmIndex].cpu?.value ?? ManifestSchema.defaultCPU, ramMB: raw.vms[vmIndex].ramMB?.value ?? ManifestSchema.defaultRAM,
+                diskGB: raw.vms[vmIndex].diskGB?.value ?? ManifestSchema.defaultDisk, privileged: raw.vms[vmIndex].privileged?.value ?? false,
+                capAdd: Self.capabilities(raw.vms[vmIndex].capAdd.map(\.value)), sysctls: Self.sorted(raw.vms[vmIndex].sysctls),
+                env: Self.sorted(raw.vms[vmIndex].env), command: raw.vms[vmIndex].command?.value, interfaces: interfaces, routes: routes[vmIndex],
+                location: raw.vms[vmIndex].hostname?.location ?? raw.vms[vmIndex].location, diskGBLocation: raw.vms[vmIndex].diskGB?.location))
         }
         return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms,
                             helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)
