@@ -88,7 +88,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Before a value or a key: the comma and, when pretty, the line break of its place.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func place() {
         if afterKey {
             afterKey = false
@@ -110,7 +110,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A key written in the source, known to need no escaping (`key` would scan it).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func field(_ k: StaticString) {
         place()
         out.append(UInt8(ascii: "\""))
@@ -243,7 +243,7 @@ public struct JSONOutput: ~Copyable {
     /// What is in the buffer (everything written, when there is no sink).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
@@ -258,14 +258,14 @@ public struct JSONOutput: ~Copyable {
         capacity = larger
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let from = buffer.baseAddress, buffer.count > 0 else { return }
         reserve(buffer.count)
@@ -273,7 +273,7 @@ public struct JSONOutput: ~Copyable {
         count += buffer.count
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
