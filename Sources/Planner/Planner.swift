@@ -38,6 +38,9 @@ public struct Planner {
         var pools: [AddressPool?] = networks.map { $0.map { AddressPool($0.desired) } }
         var staticOwners: [[IPv4Address: SourceLocation]] = Array(repeating: [:], count: networks.count)
 
+        // Each network's router, folded, read for every interface (copying the network is not free).
+        let routedBy: [String?] = networks.map { n in n?.router.map { Self.caseFolded($0.value) } }
+
         // Pass 1: names, references and static addresses; statics are taken before anything is assigned.
         // The slots of VM i are slots[slotStart[i]..<slotStart[i + 1]].
         var slots: [Slot] = []
@@ -65,8 +68,7 @@ public struct Planner {
                     continue
                 }
                 var slot = Slot(network: k, location: i.location, ip: nil, isStatic: false)
-                if let n = networks[k], let router = n.router, let h = hostname,
-                   Self.caseFolded(router.value) == Self.caseFolded(h.value) {
+                if let router = routedBy[k], let h = hostname, router == Self.caseFolded(h.value), let n = networks[k] {
                     // The router's NIC holds the gateway (already kept out of the pool).
                     slot.router = true
                     slot.ip = n.desired.gateway
