@@ -46,12 +46,15 @@ public struct Planner {
         var slots: [Slot] = []
         var slotStart: [Int] = [0]
         slotStart.reserveCapacity(raw.vms.count + 1)
-        var hostnames: [String: SourceLocation?] = [:]
+        // Folded hostname -> the first VM with it. A small value keeps the table compact: at 50k VMs
+        // it outgrows the cache, and every claim is a memory access.
+        var hostnames: [String: Int32] = [:]
         hostnames.reserveCapacity(raw.vms.count)
         for vmIndex in raw.vms.indices {
             let hostname = raw.vms[vmIndex].hostname
             if let h = hostname {
-                if let earlier = Self.claim(&hostnames[Self.caseFolded(h.value), default: nil], for: h.location) {
+                let first = Self.claim(&hostnames[Self.caseFolded(h.value), default: -1], for: Int32(vmIndex))
+                if first != vmIndex, let earlier = raw.vms[Int(first)].hostname?.location {
                     error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
                 }
             }
@@ -186,12 +189,11 @@ public struct Planner {
                             helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)
     }
 
-    /// Claims a dictionary entry with one lookup (through the defaulting subscript): the earlier
-    /// claim's location, or nil when this one is the first.
-    private static func claim(_ entry: inout SourceLocation?, for location: SourceLocation) -> SourceLocation? {
-        if let earlier = entry { return earlier }
-        entry = location
-        return nil
+    /// Claims a dictionary entry with one lookup (through the defaulting subscript, -1 when new):
+    /// the first claimant, `claimant` itself when it is the first.
+    private static func claim(_ entry: inout Int32, for claimant: Int32) -> Int32 {
+        if entry < 0 { entry = claimant }
+        return entry
     }
 
     /// A hostname folded for case-insensitive comparison; hostnames are ASCII, and most are
