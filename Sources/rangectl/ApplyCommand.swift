@@ -19,8 +19,7 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")
     var autoApprove = false
 
-    @Option(help: "How many independent engine operations run at once.")
-    var parallelism = 8
+    @OptionGroup var concurrency: ParallelismOption
 
     @Flag(help: "Print one JSON document on standard output instead of text.")
     var json = false
@@ -29,9 +28,6 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
-    func validate() throws {
-        guard parallelism >= 1 && parallelism <= 64 else { throw ValidationError("--parallelism must be between 1 and 64") }
-    }
 
     func run() throws {
         let input: ManifestInput
@@ -85,7 +81,7 @@ struct ApplyCommand: ParsableCommand {
             }
             return
         }
-        let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: parallelism,
+        let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: concurrency.parallelism,
                                  autoApprove: autoApprove, json: json)
         let report = try runner.run(live.reconciliation, verb: "apply")
         if json { finish(live.plan, report: report) }

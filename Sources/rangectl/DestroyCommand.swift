@@ -17,8 +17,7 @@ struct DestroyCommand: ParsableCommand {
     @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")
     var autoApprove = false
 
-    @Option(help: "How many independent engine operations run at once.")
-    var parallelism = 8
+    @OptionGroup var concurrency: ParallelismOption
 
     @OptionGroup var engine: EngineOptions
 
@@ -36,7 +35,7 @@ struct DestroyCommand: ParsableCommand {
         Terminal.write(PlanText.render(Plan(range: compilation.rangeName, diagnostics: [], desired: empty, changes: teardown.changes),
                                        header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
         guard !teardown.phases.isEmpty else { return }
-        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: parallelism, autoApprove: autoApprove, json: false)
+        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false)
         let report = try runner.run(teardown, verb: "destroy")
         if !report.succeeded { throw ExitCode(1) }
     }

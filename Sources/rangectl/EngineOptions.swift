@@ -41,3 +41,13 @@ extension Diagnostic {
 func engineCalls(_ engine: any ContainerEngine) -> Int? {
     ((engine as? RetryingEngine)?.base as? DockerEngine ?? engine as? DockerEngine)?.calls
 }
+
+/// `--parallelism` of apply and destroy: how many independent engine operations run at once.
+struct ParallelismOption: ParsableArguments {
+    @Option(help: "How many independent engine operations run at once (1 to 64).")
+    var parallelism = 8
+
+    func validate() throws {
+        guard (1...64).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 64") }
+    }
+}

@@ -107,6 +107,15 @@ struct CommandTests {
         #expect(r.stderr.contains("no-such-flag"))
     }
 
+    @Test(arguments: ["apply", "destroy"], ["0", "65"])
+    func parallelismOutsideOneToSixtyFourIsAUsageError(_ command: String, _ value: String) throws {
+        // Refused before any engine is contacted (none answers at this endpoint).
+        let r = try rangectl(command, "--auto-approve", "--parallelism", value, "--host", "tcp://127.0.0.1:9", "manifests/seed-lab.yaml")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--parallelism must be between 1 and 64"), "\(r.stderr)")
+        #expect(!r.stderr.contains("engine-unreachable"))
+    }
+
     @Test func unreachableEngineIsADiagnosticNamingTheEndpoint() throws {
         for command in [["plan"], ["apply", "--auto-approve"], ["destroy", "--auto-approve"], ["status"]] {
             let r = try run(rangectlBinary, command + ["--host", "unix:///nonexistent/docker.sock", "manifests/seed-lab.yaml"])
