@@ -155,11 +155,31 @@ def cli_down(vms):
         sh(["docker", "network", "rm", f"{prefix}-{n}"])
 
 
+class StepFailed(Exception):
+    pass
+
+
 def sh(argv, **kw):
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     if r.returncode != 0:
-        sys.exit(f"{' '.join(argv[:6])}...: exit {r.returncode}: {r.stderr[:500]}")
+        raise StepFailed(f"{' '.join(argv[:6])}...: exit {r.returncode}: {r.stdout[-300:]}{r.stderr[-500:]}")
     return r.stdout
+
+
+def recover():
+    """Docker before 28.1 can keep a stale endpoint count after parallel removals (moby#42119):
+    the network cannot be removed until dockerd restarts. Restart it and clear what is left."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["pkill", "-x", "dockerd"])
+    while subprocess.run(["pgrep", "-x", "dockerd"], stdout=subprocess.DEVNULL).returncode == 0:
+        time.sleep(0.2)
+    subprocess.run(["bash", os.path.join(root, "scripts/engine-up.sh")], stdout=subprocess.DEVNULL, check=True)
+    left = subprocess.run(["docker", "ps", "-aq", "--filter", "name=tbench"], stdout=subprocess.PIPE, text=True).stdout.split()
+    if left:
+        subprocess.run(["docker", "rm", "-f"] + left, stdout=subprocess.DEVNULL)
+    nets = subprocess.run(["docker", "network", "ls", "-q", "--filter", "name=tbench"], stdout=subprocess.PIPE, text=True).stdout.split()
+    if nets:
+        subprocess.run(["docker", "network", "rm"] + nets, stdout=subprocess.DEVNULL)
 
 
 def timed(fn):
@@ -189,9 +209,25 @@ def main():
         best[key] = min(best.get(key, float("inf")), value)
 
     calls = {}
+    stale = {}
+
+    def teardown(key, fn):
+        """A teardown, timed; one refused for the engine's stale endpoint count is not timed,
+        counted, and cleaned up after a dockerd restart."""
+        try:
+            t, out = timed(fn)
+            record(key, t)
+            return out
+        except (StepFailed, RuntimeError) as e:
+            if "active endpoints" not in str(e):
+                raise
+            stale[key] = stale.get(key, 0) + 1
+            recover()
+            return None
+
     for _ in range(args.rounds):
         t, _ = timed(lambda: floor_up(args.vms)); record("floor apply", t)
-        t, _ = timed(lambda: floor_down(args.vms)); record("floor destroy", t)
+        teardown("floor destroy", lambda: floor_down(args.vms))
 
         t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
         record("rangectl apply", t)
@@ -199,24 +235,26 @@ def main():
         t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
         record("rangectl no-op re-apply", t)
         calls["no-op"] = re.search(r"(\d+) engine calls", out).group(1)
-        t, out = timed(lambda: sh([args.bin, "destroy", "--auto-approve", mpath]))
-        record("rangectl destroy", t)
-        calls["destroy"] = re.search(r"(\d+) engine calls", out).group(1)
+        out = teardown("rangectl destroy", lambda: sh([args.bin, "destroy", "--auto-approve", mpath]))
+        if out:
+            calls["destroy"] = re.search(r"(\d+) engine calls", out).group(1)
 
         t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose up -d", t)
         t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose no-op re-run", t)
-        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "down", "-t", "0"], cwd=cdir)); record("compose down", t)
+        teardown("compose down", lambda: sh(["docker-compose", "-p", "tbenchc", "down", "-t", "0"], cwd=cdir))
 
         t, _ = timed(lambda: cli_up(args.vms)); record("cli script apply", t)
-        t, _ = timed(lambda: cli_down(args.vms)); record("cli script destroy", t)
+        teardown("cli script destroy", lambda: cli_down(args.vms))
 
     print(f"{args.vms} VMs x {len(NETS)} NICs, best of {args.rounds} rounds (seconds)")
     for key in ["floor apply", "rangectl apply", "compose up -d", "cli script apply", "rangectl no-op re-apply",
                 "compose no-op re-run", "floor destroy", "rangectl destroy", "compose down", "cli script destroy"]:
-        print(f"  {key:<26} {best[key]:7.2f}")
+        print(f"  {key:<26} {best.get(key, float('nan')):7.2f}")
     print(f"  rangectl apply / floor     {best['rangectl apply'] / best['floor apply']:7.2f}x")
     print(f"  rangectl destroy / floor   {best['rangectl destroy'] / best['floor destroy']:7.2f}x")
-    print(f"  engine calls: apply {calls['apply']}, no-op re-apply {calls['no-op']}, destroy {calls['destroy']}")
+    print(f"  engine calls: apply {calls['apply']}, no-op re-apply {calls['no-op']}, destroy {calls.get('destroy', '?')}")
+    print("  teardowns refused for the engine's stale endpoint count (moby#42119), not timed: "
+          + (", ".join(f"{k} {n}x" for k, n in sorted(stale.items())) or "none"))
 
 
 if __name__ == "__main__":
