@@ -113,6 +113,32 @@ struct FuzzTests {
         #expect(outcome.inputs == files.count && files.count >= 3)
     }
 
+    /// Large manifests are read on two threads (libyaml on one, composing and decoding VMs on the
+    /// other); forced onto that path, hostile inputs must give exactly what one thread gives.
+    @Test func hostileInputsReadOnTwoThreadsGiveWhatOneThreadGives() throws {
+        var one = ComposerLimits(), two = ComposerLimits()
+        one.pipelineThreshold = .max
+        two.pipelineThreshold = 0
+        var rng = SplitMix64(state: 20261127)
+        let seeds = try Self.seeds()
+        let dir = Self.root.appendingPathComponent("FuzzCorpus")
+        var inputs = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+            .map { Array(try Data(contentsOf: dir.appendingPathComponent($0))) } + seeds
+        for _ in 0..<2000 { inputs.append(Self.mutate(seeds.randomElement(using: &rng)!, seeds, &rng)) }
+        var differing = 0
+        for input in inputs {
+            let a = YAMLComposer(file: "f.yaml", limits: one).compose(input)
+            let b = YAMLComposer(file: "f.yaml", limits: two).compose(input)
+            let (rawA, diagnosticsA) = ManifestReader.read(input, file: "f.yaml", limits: one)
+            let (rawB, diagnosticsB) = ManifestReader.read(input, file: "f.yaml", limits: two)
+            if a.document != b.document || a.rootID != b.rootID || a.stopped != b.stopped || a.diagnostics != b.diagnostics
+                || diagnosticsA != diagnosticsB || String(describing: rawA) != String(describing: rawB) {
+                differing += 1
+            }
+        }
+        #expect(differing == 0, "\(differing) of \(inputs.count) inputs differ")
+    }
+
     @Test func hostileManifestsAreRejectedWithLocatedDiagnostics() throws {
         let env = ProcessInfo.processInfo.environment
         let count = env["RANGECTL_FUZZ_INPUTS"].flatMap(Int.init) ?? 100_000
