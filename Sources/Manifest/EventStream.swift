@@ -141,6 +141,10 @@ enum EventReader {
 }
 
 /// Batches on their way from the reading thread to the composing one; at most `capacity` wait.
+///
+/// A Dispatch semaphore that is released with its count below the value it was created with
+/// crashes the process, and a composer that stops early leaves batches unread: so the queue
+/// counts the room it has handed out and gives it all back in `settle()`, once the reader ended.
 final class BatchQueue: Sendable {
     private struct State: ~Copyable {
         var items: [EventBatch] = []
@@ -148,6 +152,8 @@ final class BatchQueue: Sendable {
         var cancelled = false
         /// Batches composed and handed back, to be filled again.
         var spare: [EventBatch] = []
+        /// Waits on `room` not yet matched by a signal.
+        var roomOut = 0
     }
 
     private let state = Mutex(State())
@@ -162,6 +168,7 @@ final class BatchQueue: Sendable {
     func put(_ batch: EventBatch) -> Bool {
         room.wait()
         let added = state.withLock { s -> Bool in
+            s.roomOut += 1
             if s.cancelled { return false }
             s.items.append(batch)
             return true
@@ -180,6 +187,7 @@ final class BatchQueue: Sendable {
                 s.items.removeFirst(s.head)
                 s.head = 0
             }
+            s.roomOut -= 1
             return b
         }
         room.signal()
@@ -196,9 +204,26 @@ final class BatchQueue: Sendable {
         state.withLock { $0.spare.popLast() }
     }
 
-    /// The composer stopped: the reader's next `put` returns false.
+    /// The composer stopped: the reader's next `put` returns false (room is made so that it
+    /// does not wait for the composer that is gone).
     func cancel() {
-        state.withLock { $0.cancelled = true }
+        state.withLock {
+            $0.cancelled = true
+            $0.roomOut -= 1
+        }
         room.signal()
+    }
+
+    /// After the reader ended: every unit of room handed out comes back, and the batches left
+    /// unread are dropped, so that both semaphores end where they started (or above).
+    func settle() {
+        let owed = state.withLock { s -> Int in
+            let n = s.roomOut
+            s.roomOut = 0
+            s.items.removeAll()
+            s.head = 0
+            return n
+        }
+        for _ in 0..<max(0, owed) { room.signal() }
     }
 }

@@ -341,6 +341,7 @@ public struct YAMLComposer: Sendable {
                     queue.recycle(batch)
                 }
                 finished.wait()
+                queue.settle()
             }
         }
         // A Stop: the diagnostic is already recorded; the document is incomplete.

@@ -59,6 +59,23 @@ struct PipelineTests {
         }
     }
 
+    @Test(arguments: [0, 60_000])
+    func stoppingWhileTheReaderIsAheadEndsCleanly(keysBefore: Int) {
+        // Too deep after `keysBefore` keys, then 150,000 more: the composer stops while the reading
+        // thread has batches queued and may be waiting for room. (A semaphore released with its
+        // count below where it started crashes the process, so this must leave them balanced.)
+        var limits = ComposerLimits()
+        limits.pipelineThreshold = 0
+        var text = ""
+        for i in 0..<keysBefore { text += "a\(i): v\n" }
+        text += "deep: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n"
+        for i in 0..<150_000 { text += "k\(i): v\n" }
+        for _ in 0..<3 {
+            let doc = YAMLComposer(file: "t.yaml", limits: limits).compose(Array(text.utf8))
+            #expect(doc.stopped && doc.diagnostics.map(\.code) == [.yamlLimit])
+        }
+    }
+
     @Test(arguments: [false, true])
     func vmsDecodedWhileReadingAreTheVMsDecodedAfterwards(pipelined: Bool) {
         let bytes = Self.manifest(vms: 6000)
