@@ -77,13 +77,9 @@ public final class ObjectSchema: Sendable {
         }
     }
 
-    /// The index of a field by name (a short linear scan beats hashing for a dozen names).
+    /// The index of a field by name. The decoder looks each position up once (not per value).
     public func index(of name: String) -> Int? {
-        // Length and first byte rule out all but one or two names; only those are compared.
-        let u = name.utf8
-        guard let first = u.first else { return nil }
-        let length = u.count
-        return nameBytes.firstIndex { $0.count == length && $0[0] == first && $0.elementsEqual(u) }
+        fields.firstIndex { $0.name == name }
     }
 
     /// The index of the field whose name is these bytes.
