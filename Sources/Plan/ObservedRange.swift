@@ -98,6 +98,10 @@ public struct EngineInventory: Hashable, Sendable {
         self.images = images
     }
 
+    /// Whether the engine gives a VM its NICs in manifest order, with the default route through
+    /// the primary (API 1.48 and newer). Before, it orders them itself (see `Preflight.predictedOrder`).
+    public var ordersInterfaces: Bool { apiVersion >= APIVersion.interfaceOrder }
+
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
     public func observed(range: String) -> ObservedRange {
         ObservedRange(range: range, networks: networks.filter { $0.isOwned(by: range) },

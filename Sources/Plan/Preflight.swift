@@ -54,7 +54,7 @@ public enum Preflight {
                 out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
             }
         }
-        if inventory.apiVersion < APIVersion.interfaceOrder {
+        if !inventory.ordersInterfaces {
             out += nicOrderWarnings(desired)
         }
         return out
@@ -95,13 +95,17 @@ public enum Preflight {
             let predicted = predictedOrder(vm, desired)
             let route = predicted.first { !internalNetworks.contains($0.network) }
             let orderDiffers = predicted.map(\.network) != vm.interfaces.map(\.network)
-            // A VM with its own default route (set by rangectl) keeps it whatever the engine picks.
-            let routeDiffers = route?.network != vm.interfaces.first?.network && !vm.routes.contains { $0.to == "default" }
+            // A VM with a default route set by rangectl (its own, its router's, or its primary's,
+            // see PrimaryRoute) keeps it whatever the engine picks.
+            let routeSet = vm.routes.contains { $0.to == "default" }
+            let routeDiffers = route?.network != vm.interfaces.first?.network && !routeSet
             guard orderDiffers || routeDiffers else { continue }
             let real = predicted.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
             var message = "\(vm.hostname) will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)"
             if routeDiffers {
                 message += route.map { "; its default route goes through \($0.network), not \(vm.interfaces[0].network)" } ?? "; it gets no default route"
+            } else if let own = vm.routes.first(where: { $0.to == "default" }), own.implicit, route?.network != vm.interfaces.first?.network {
+                message += "; rangectl sets its default route via \(own.via) after start"
             }
             out.append(.warning(.nicOrder, message, at: vm.location))
         }

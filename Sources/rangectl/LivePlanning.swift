@@ -46,19 +46,19 @@ enum LivePlanning {
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.
     static func against(_ compiled: Compilation, inventory: EngineInventory, engine: any ContainerEngine) -> LivePlan {
         let info = EngineInfo(host: engine.endpoint, apiVersion: inventory.apiVersion.description)
-        guard let desired = compiled.desired else {
+        guard let compiledDesired = compiled.desired else {
             return LivePlan(plan: Plan(range: compiled.rangeName, diagnostics: compiled.diagnostics, desired: nil, changes: [], engine: info),
                             reconciliation: .none, inventory: inventory)
         }
-        let observed = inventory.observed(range: desired.name)
-        let diagnostics = (compiled.diagnostics + Preflight.check(desired, inventory)).sortedBySource()
+        let decision = LiveDecision(compiledDesired, inventory)
+        let diagnostics = (compiled.diagnostics + decision.diagnostics).sortedBySource()
         if diagnostics.hasErrors {
-            return LivePlan(plan: Plan(range: desired.name, diagnostics: diagnostics, desired: nil, changes: [], engine: info),
+            return LivePlan(plan: Plan(range: compiledDesired.name, diagnostics: diagnostics, desired: nil, changes: [], engine: info),
                             reconciliation: .none, inventory: inventory)
         }
-        let reconciliation = Reconciler.reconcile(desired, observed)
-        let plan = Plan(range: desired.name, diagnostics: diagnostics, desired: desired, changes: reconciliation.changes,
-                        engine: info, fingerprint: observed.fingerprint)
+        let reconciliation = decision.reconciliation
+        let plan = Plan(range: decision.desired.name, diagnostics: diagnostics, desired: decision.desired, changes: reconciliation.changes,
+                        engine: info, fingerprint: decision.fingerprint)
         return LivePlan(plan: plan, reconciliation: reconciliation, inventory: inventory)
     }
 }

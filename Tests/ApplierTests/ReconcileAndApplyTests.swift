@@ -279,10 +279,13 @@ struct ForeignObjectTests {
         let old = try plan(text, on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
         #expect(old.diagnostics.map(\.code.rawValue) == ["nic-order"])
         #expect(old.diagnostics.first?.message.contains("eth0 a, eth1 b") == true)
-        #expect(old.diagnostics.first?.message.contains("default route goes through a, not b") == true)
+        // The interface names stay the engine's; the default route is rangectl's (PrimaryRoute).
+        #expect(old.diagnostics.first?.message.contains("rangectl sets its default route via 10.200.2.1 after start") == true)
+        #expect(old.desired.vms[0].routes.map(\.description) == ["default via 10.200.2.1"])
         let inOrder = try plan(lab("  - {hostname: web, image: busybox, networks: [a, b]}"), on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
         #expect(inOrder.diagnostics.isEmpty)
         let new = try plan(text, on: InMemoryEngine(apiVersion: APIVersion(1, 48)))
         #expect(new.diagnostics.isEmpty)
+        #expect(new.desired.vms[0].routes.isEmpty)
     }
 }

@@ -24,13 +24,11 @@ func plan(_ text: String, on engine: InMemoryEngine) throws -> Planned {
     let inventory = try engine.observe()
     let parsed = RangeCompiler.parse(Array(text.utf8), file: "t.yaml")
     let name = RangeCompiler.plan(parsed).rangeName
-    let observed = inventory.observed(range: name)
-    let pins = observed.assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+    let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
     let compiled = RangeCompiler.plan(parsed, pins: pins)
-    let desired = try #require(compiled.desired, "invalid manifest: \(compiled.diagnostics)")
-    let diagnostics = compiled.diagnostics + Preflight.check(desired, inventory)
-    return Planned(desired: desired, diagnostics: diagnostics, reconciliation: Reconciler.reconcile(desired, observed),
-                   fingerprint: observed.fingerprint)
+    let decision = LiveDecision(try #require(compiled.desired, "invalid manifest: \(compiled.diagnostics)"), inventory)
+    return Planned(desired: decision.desired, diagnostics: compiled.diagnostics + decision.diagnostics,
+                   reconciliation: decision.reconciliation, fingerprint: decision.fingerprint)
 }
 
 /// Plans and applies; returns the plan and the report.

@@ -1,0 +1,64 @@
+import Applier
+import InMemoryEngine
+import Plan
+import Testing
+
+/// On engines before API 1.48 the engine routes by default through the first non-internal network
+/// by name; rangectl then sets the primary's default route itself, keeps it across restarts, and
+/// leaves engines that honour the manifest's order alone.
+@Suite
+struct PrimaryRouteTests {
+    static let text = lab("""
+          - {hostname: web, image: busybox, networks: [b, a]}
+          - {hostname: db, image: busybox, networks: [a, b]}
+          - {hostname: one, image: busybox, networks: [b]}
+        """, networks: """
+          - {name: a, subnet: 10.200.1.0/24}
+          - {name: b, subnet: 10.200.2.0/24, gateway: 10.200.2.7}
+          - {name: c, subnet: 10.200.3.0/24, internal: true}
+        """)
+
+    @Test func theEngineWouldRouteElsewhereSoThePrimarysGatewayIsSet() throws {
+        let p = try plan(Self.text, on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
+        let routes = Dictionary(uniqueKeysWithValues: p.desired.vms.map { ($0.hostname, $0.routes.map(\.description)) })
+        // web's primary b sorts after a: the engine would pick a. db's primary a is first anyway; one has one NIC.
+        #expect(routes == ["web": ["default via 10.200.2.7"], "db": [], "one": []])
+        #expect(p.desired.vms[0].routes[0].implicit)
+    }
+
+    @Test func anInternalPrimaryOrAnOwnDefaultRouteIsLeftAsItIs() throws {
+        let text = lab("""
+              - {hostname: web, image: busybox, networks: [c, a]}
+              - {hostname: db, image: busybox, networks: [b, a], routes: [{to: default, via: 10.200.1.1}]}
+            """, networks: """
+              - {name: a, subnet: 10.200.1.0/24}
+              - {name: b, subnet: 10.200.2.0/24}
+              - {name: c, subnet: 10.200.3.0/24, internal: true}
+            """)
+        let p = try plan(text, on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
+        #expect(p.desired.vms.map { $0.routes.map(\.description) } == [[], ["default via 10.200.1.1"]])
+    }
+
+    @Test func engineThatOrdersInterfacesGetsNoExtraRoute() throws {
+        for version in [APIVersion(1, 48), APIVersion(1, 51)] {
+            let p = try plan(Self.text, on: InMemoryEngine(apiVersion: version))
+            #expect(p.desired.vms.allSatisfy { $0.routes.isEmpty }, "API \(version)")
+        }
+    }
+
+    @Test func theRouteIsSetAfterStartLostToARestartAndRestoredInPlace() throws {
+        let engine = InMemoryEngine(apiVersion: APIVersion(1, 45))
+        let (_, report) = try apply(Self.text, on: engine)
+        #expect(report.succeeded)
+        #expect(engine.container(named: "t-web")?.routes == ["default via 10.200.2.7"])
+        #expect(try plan(Self.text, on: engine).reconciliation.changes.isEmpty)
+
+        engine.restart(named: "t-web")
+        let lost = try plan(Self.text, on: engine)
+        #expect(describe(lost.reconciliation.changes) == ["update vm web: routes lost (the VM restarted since they were set): set default via 10.200.2.7 again"])
+        let id = engine.container(named: "t-web")?.id
+        #expect(try apply(Self.text, on: engine).1.succeeded)
+        #expect(engine.container(named: "t-web")?.id == id)
+        #expect(engine.container(named: "t-web")?.routes == ["default via 10.200.2.7"])
+    }
+}
