@@ -38,12 +38,18 @@ public final class Applier: @unchecked Sendable {
     let cpus: Int
     let parallelism: Int
     let progress: @Sendable (ApplyEvent) -> Void
+    /// Pauses between fresh observations while the object a create conflicted with is not yet
+    /// visible (the engine may still be finishing a killed apply's request); a parameter so that
+    /// tests need not wait.
+    let conflictWaits: [TimeInterval]
     private let lock = NSLock()
     private var stopping = false
 
     public init(engine: ContainerEngine, desired: DesiredRange, cpus: Int, parallelism: Int,
+                conflictWaits: [TimeInterval] = [0.25, 0.5, 1, 2],
                 progress: @escaping @Sendable (ApplyEvent) -> Void) {
         self.engine = engine
+        self.conflictWaits = conflictWaits
         self.desired = desired
         self.cpus = cpus
         self.parallelism = max(1, parallelism)
@@ -119,9 +125,13 @@ public final class Applier: @unchecked Sendable {
         case let .removeNetwork(_, id):
             try engine.removeNetwork(id: id)
         case let .createNetwork(n):
-            _ = try engine.createNetwork(n, labels: SpecEncoding.networkLabels(n, range: desired))
+            do {
+                _ = try engine.createNetwork(n, labels: SpecEncoding.networkLabels(n, range: desired))
+            } catch let error as EngineError where error.isCreationConflict {
+                guard case .adopt = try resolve(error, { CreationConflict.network(n, range: desired, in: $0) }) else { throw error }
+            }
         case let .createVM(vm):
-            let id = try engine.createContainer(vm, range: desired, labels: SpecEncoding.vmLabels(vm, range: desired), cpus: cpus)
+            let id = try createContainer(vm)
             try engine.startContainer(id: id)
             if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
         case let .startVM(vm, id):
@@ -129,6 +139,44 @@ public final class Applier: @unchecked Sendable {
             if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
         case let .setRoutes(vm, id):
             try engine.setRoutes(vm, containerID: id, range: desired)
+        }
+    }
+}
+
+extension Applier {
+    /// Creates a VM's container; when its name is taken by the range's own container as planned
+    /// (a killed apply's create the engine finished late), takes that one instead, or re-creates
+    /// it once if it never started and lacks NICs.
+    private func createContainer(_ vm: DesiredVM) throws -> String {
+        let labels = SpecEncoding.vmLabels(vm, range: desired)
+        do {
+            return try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus)
+        } catch let error as EngineError where error.isCreationConflict {
+            switch try resolve(error, { CreationConflict.vm(vm, range: desired, in: $0) }) {
+            case let .adopt(id):
+                return id
+            case let .recreate(id):
+                try engine.removeContainer(id: id)
+                return try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus)
+            case .absent, .report:
+                throw error
+            }
+        }
+    }
+
+    /// Observes afresh until `decide` finds the conflicting object (waiting `conflictWaits` in
+    /// between while it is absent); rethrows the conflict when it is not the range's own as planned.
+    private func resolve(_ conflict: EngineError, _ decide: (EngineInventory) -> ConflictResolution) throws -> ConflictResolution {
+        var waits = conflictWaits[...]
+        while true {
+            let verdict = decide(try engine.inventory())
+            switch verdict {
+            case .adopt, .recreate: return verdict
+            case .report: throw conflict
+            case .absent:
+                guard let wait = waits.popFirst() else { throw conflict }
+                Thread.sleep(forTimeInterval: wait)
+            }
         }
     }
 }

@@ -104,3 +104,12 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         return false
     }
 }
+
+extension EngineError {
+    /// A create refused because something already holds what it would take: the name (409 on
+    /// every engine), or on Docker 20.10 the subnet ("Pool overlaps", 403). See `CreationConflict`.
+    public var isCreationConflict: Bool {
+        guard case let .http(status, message, _) = self else { return false }
+        return status == 409 || (status == 403 && message.contains("Pool overlaps"))
+    }
+}

@@ -44,6 +44,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public var latency: TimeInterval = 0
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
     public var fault: (@Sendable (Call) -> EngineError?)?
+    /// Runs just before a call takes effect, outside the engine's lock: a test makes an object
+    /// appear here as a killed client's request would, finished by the engine after the next
+    /// apply observed.
+    public var beforeCall: (@Sendable (Call) -> Void)?
 
     private let lock = NSLock()
     private var networks: [Network] = []
@@ -254,6 +258,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
 
     private func record(_ name: String, _ target: String) throws {
         let call = Call(name: name, target: target)
+        beforeCall?(call)
         let injected: EngineError? = locked {
             calls.append(call)
             inFlight += 1
