@@ -12,7 +12,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     public let endpoint: String
     public let apiVersion: APIVersion
-    let transport: CurlTransport
+    let transport: any EngineTransport
     private let prefix: String
     /// Engine calls made, for the benchmark's report.
     private let counter = CallCounter()
@@ -22,21 +22,26 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
-    public init(endpoint: DockerEndpoint) throws {
-        self.endpoint = endpoint.text
-        transport = CurlTransport(endpoint: endpoint)
-        let response = try transport.send("GET", "/version", timeout: 15)
+    public convenience init(endpoint: DockerEndpoint) throws {
+        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint))
+    }
+
+    /// The same over any transport (the tests' recording one); `endpoint` names it in messages.
+    init(endpoint: String, transport: any EngineTransport) throws {
+        self.endpoint = endpoint
+        self.transport = transport
+        let response = try transport.send("GET", "/version", body: nil, timeout: 15)
         counter.add()
         guard response.status == 200, let v = try? JSONDecoder().decode(VersionResponse.self, from: response.body),
               let server = APIVersion(v.ApiVersion) else {
-            throw EngineError.unsupported("the engine at \(endpoint.text) did not answer GET /version like a Docker engine (HTTP \(response.status))")
+            throw EngineError.unsupported("the engine at \(endpoint) did not answer GET /version like a Docker engine (HTTP \(response.status))")
         }
         let chosen = min(server, Self.newestKnown)
         if let minimum = v.MinAPIVersion.flatMap(APIVersion.init), chosen < minimum {
-            throw EngineError.unsupported("the engine at \(endpoint.text) needs API \(minimum) or newer; rangectl speaks up to \(Self.newestKnown)")
+            throw EngineError.unsupported("the engine at \(endpoint) needs API \(minimum) or newer; rangectl speaks up to \(Self.newestKnown)")
         }
         if chosen < Self.oldestSupported {
-            throw EngineError.unsupported("the engine at \(endpoint.text) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
+            throw EngineError.unsupported("the engine at \(endpoint) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
         }
         apiVersion = chosen
         prefix = "/v\(chosen)"
@@ -293,7 +298,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     private func send(_ method: String, _ path: String, body: JSONValue? = nil) throws -> HTTPResponse {
         counter.add()
-        return try transport.send(method, prefix + path, body: body?.serialized())
+        return try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
     }
 
     private func get<T: Decodable>(_ path: String) throws -> T {
