@@ -111,3 +111,18 @@ final class InFlight: @unchecked Sendable {
 
     func leave() { lock.lock(); now -= 1; lock.unlock() }
 }
+
+/// What each API version changes in the requests, at the edges of each change.
+struct FeaturesTests {
+    @Test(arguments: [
+        // version, endpoints at create, interface order, serial removals
+        ("1.41", false, false, true), ("1.43", false, false, true), ("1.44", true, false, true),
+        ("1.47", true, false, true), ("1.48", true, true, true), ("1.49", true, true, false), ("1.54", true, true, false),
+    ])
+    func featuresPerVersion(_ version: String, _ atCreate: Bool, _ order: Bool, _ serial: Bool) {
+        let f = DockerAPIFeatures(APIVersion(version)!)
+        #expect(f.endpointsAtCreate == atCreate)
+        #expect(f.interfaceOrder == order)
+        #expect(f.serialRemovals == serial)
+    }
+}

@@ -77,6 +77,7 @@ struct RequestGoldenTests {
         # What rangectl sends at API \(version), as sent. Each request: METHOD PATH, then its body on one
         # line as sent (no line: none). Tests/DockerEngineTests/RequestGoldenTests.swift; re-record with
         # RANGECTL_RECORD_GOLDEN=1 swift test --filter RequestGoldenTests
+        # features: \(engine.features)
 
         """
         let requests = transport.requests
