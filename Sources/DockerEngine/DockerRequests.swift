@@ -11,10 +11,15 @@ struct DockerRequests: Sendable {
     /// `POST /networks/create`. A network with a router gets the engine's gateway at `bridge_ip`
     /// (the router holds the range's gateway), and, when `internal`, no NAT instead of the
     /// engine's `Internal` flag, which would drop the traffic the router forwards (ENGINE.md).
+    /// With `gatewayModeUnprotected` (Docker 28+) it is also `nat-unprotected`: 28's direct-access
+    /// rules would drop packets the router forwards to a VM behind it (measured on 28.5).
     func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) -> JSONValue {
         var options: [(String, JSONValue)] = []
         if network.router != nil && network.internal {
             options.append(("com.docker.network.bridge.enable_ip_masquerade", .string("false")))
+        }
+        if network.router != nil && features.gatewayModeUnprotected {
+            options.append(("com.docker.network.bridge.gateway_mode_ipv4", .string("nat-unprotected")))
         }
         return .object([
             ("Name", .string(network.dockerName)),

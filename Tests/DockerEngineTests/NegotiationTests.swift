@@ -115,14 +115,16 @@ final class InFlight: @unchecked Sendable {
 /// What each API version changes in the requests, at the edges of each change.
 struct FeaturesTests {
     @Test(arguments: [
-        // version, endpoints at create, interface order, serial removals
-        ("1.41", false, false, true), ("1.43", false, false, true), ("1.44", true, false, true),
-        ("1.47", true, false, true), ("1.48", true, true, true), ("1.49", true, true, false), ("1.54", true, true, false),
+        // version, endpoints at create, interface order, gateway mode nat-unprotected, serial removals
+        ("1.41", false, false, false, true), ("1.43", false, false, false, true), ("1.44", true, false, false, true),
+        ("1.47", true, false, false, true), ("1.48", true, true, true, true), ("1.49", true, true, true, false),
+        ("1.54", true, true, true, false),
     ])
-    func featuresPerVersion(_ version: String, _ atCreate: Bool, _ order: Bool, _ serial: Bool) {
+    func featuresPerVersion(_ version: String, _ atCreate: Bool, _ order: Bool, _ unprotected: Bool, _ serial: Bool) {
         let f = DockerAPIFeatures(APIVersion(version)!)
         #expect(f.endpointsAtCreate == atCreate)
         #expect(f.interfaceOrder == order)
+        #expect(f.gatewayModeUnprotected == unprotected)
         #expect(f.serialRemovals == serial)
     }
 }
