@@ -61,10 +61,12 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         let networks: [NetworkResponse] = try get("/networks")
         let containers: [ContainerSummary] = try get("/containers/json?all=1")
         let images: [ImageSummary] = try get("/images/json")
+        // Podman lists names fully qualified (`docker.io/library/busybox:latest`), Docker short:
+        // both go through the normalisation the manifest's names get, so the two sides compare.
         var present: Set<String> = []
         for i in images {
-            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(tag) }
-            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(digest) }
+            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(Preflight.normalizedImage(tag)) }
+            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(Preflight.normalizedImage(digest)) }
         }
         return EngineInventory(
             apiVersion: apiVersion,
