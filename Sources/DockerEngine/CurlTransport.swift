@@ -3,15 +3,9 @@ import Foundation
 import Engine
 import Plan
 
-/// One HTTP exchange with the engine.
-struct HTTPResponse {
-    var status: Int
-    var body: Data
-}
-
 /// HTTP over libcurl to one engine endpoint. Keeps a pool of easy handles so that each worker
 /// thread reuses a kept-alive connection; thread-safe.
-final class CurlTransport: @unchecked Sendable {
+final class CurlTransport: EngineTransport, @unchecked Sendable {
     let endpoint: DockerEndpoint
     private let lock = NSLock()
     private var idle: [UnsafeMutableRawPointer] = []

@@ -12,33 +12,43 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     public let endpoint: String
     public let apiVersion: APIVersion
-    let transport: CurlTransport
+    /// What `apiVersion` changes in what is sent.
+    public let features: DockerAPIFeatures
+    private let requests: DockerRequests
+    let transport: any EngineTransport
     private let prefix: String
     /// Engine calls made, for the benchmark's report.
     private let counter = CallCounter()
-    /// Held while a container is removed on engines older than `exactEndpointCount`: concurrent
-    /// removals there can corrupt a network's endpoint counter (moby#42119).
+    /// Held while a container is removed when `features.serialRemovals`: concurrent removals
+    /// there can corrupt a network's endpoint counter (moby#42119).
     private let removals = NSLock()
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
-    public init(endpoint: DockerEndpoint) throws {
-        self.endpoint = endpoint.text
-        transport = CurlTransport(endpoint: endpoint)
-        let response = try transport.send("GET", "/version", timeout: 15)
+    public convenience init(endpoint: DockerEndpoint) throws {
+        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint))
+    }
+
+    /// The same over any transport (the tests' recording one); `endpoint` names it in messages.
+    init(endpoint: String, transport: any EngineTransport) throws {
+        self.endpoint = endpoint
+        self.transport = transport
+        let response = try transport.send("GET", "/version", body: nil, timeout: 15)
         counter.add()
         guard response.status == 200, let v = try? JSONDecoder().decode(VersionResponse.self, from: response.body),
               let server = APIVersion(v.ApiVersion) else {
-            throw EngineError.unsupported("the engine at \(endpoint.text) did not answer GET /version like a Docker engine (HTTP \(response.status))")
+            throw EngineError.unsupported("the engine at \(endpoint) did not answer GET /version like a Docker engine (HTTP \(response.status))")
         }
         let chosen = min(server, Self.newestKnown)
         if let minimum = v.MinAPIVersion.flatMap(APIVersion.init), chosen < minimum {
-            throw EngineError.unsupported("the engine at \(endpoint.text) needs API \(minimum) or newer; rangectl speaks up to \(Self.newestKnown)")
+            throw EngineError.unsupported("the engine at \(endpoint) needs API \(minimum) or newer; rangectl speaks up to \(Self.newestKnown)")
         }
         if chosen < Self.oldestSupported {
-            throw EngineError.unsupported("the engine at \(endpoint.text) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
+            throw EngineError.unsupported("the engine at \(endpoint) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
         }
         apiVersion = chosen
+        features = DockerAPIFeatures(chosen)
+        requests = DockerRequests(features: features)
         prefix = "/v\(chosen)"
     }
 
@@ -51,10 +61,12 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         let networks: [NetworkResponse] = try get("/networks")
         let containers: [ContainerSummary] = try get("/containers/json?all=1")
         let images: [ImageSummary] = try get("/images/json")
+        // Podman lists names fully qualified (`docker.io/library/busybox:latest`), Docker short:
+        // both go through the normalisation the manifest's names get, so the two sides compare.
         var present: Set<String> = []
         for i in images {
-            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(tag) }
-            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(digest) }
+            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(Preflight.normalizedImage(tag)) }
+            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(Preflight.normalizedImage(digest)) }
         }
         return EngineInventory(
             apiVersion: apiVersion,
@@ -79,27 +91,10 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     // MARK: - Networks
 
-    /// A network with a router gets the engine's gateway at `bridge_ip` (the router holds the
-    /// range's gateway), and, when `internal`, no NAT instead of the engine's `Internal` flag, which
-    /// would drop the traffic the router forwards (ENGINE.md).
+    /// Creates a network; its body is `DockerRequests.createNetwork` (a routed network's gateway
+    /// at `bridge_ip`, and no NAT instead of the engine's `Internal` flag).
     public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
-        var options: [(String, JSONValue)] = []
-        if network.router != nil && network.internal {
-            options.append(("com.docker.network.bridge.enable_ip_masquerade", .string("false")))
-        }
-        let body = JSONValue.object([
-            ("Name", .string(network.dockerName)),
-            ("CheckDuplicate", .bool(true)),
-            ("Driver", .string("bridge")),
-            ("Internal", .bool(network.engineInternal)),
-            ("IPAM", .object([
-                ("Driver", .string("default")),
-                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
-            ])),
-            ("Options", .object(options)),
-            ("Labels", Self.map(labels)),
-        ])
-        let created: IdResponse = try post("/networks/create", body)
+        let created: IdResponse = try post("/networks/create", requests.createNetwork(network, labels: labels))
         return created.Id
     }
 
@@ -125,69 +120,33 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     // MARK: - Containers
 
     public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
-        let atCreate = apiVersion >= APIVersion.multipleEndpointsAtCreate ? vm.interfaces : Array(vm.interfaces.prefix(1))
-        var endpoints: [(String, JSONValue)] = []
-        for (k, i) in vm.interfaces.enumerated() where k < atCreate.count {
-            endpoints.append(("\(range.name)-\(i.network)", endpointConfig(i, index: k)))
-        }
-        var hostConfig: [(String, JSONValue)] = [
-            ("NetworkMode", .string("\(range.name)-\(vm.interfaces[0].network)")),
-            ("NanoCpus", .int(min(vm.cpu, cpus) * 1_000_000_000)),
-            ("Memory", .int(vm.ramMB * 1_048_576)),
-            ("Privileged", .bool(vm.privileged)),
-        ]
-        if !vm.capAdd.isEmpty { hostConfig.append(("CapAdd", .array(vm.capAdd.map { .string($0) }))) }
-        if !vm.sysctls.isEmpty { hostConfig.append(("Sysctls", Self.map(vm.sysctls))) }
-        var config: [(String, JSONValue)] = [
-            ("Hostname", .string(vm.hostname)),
-            ("Image", .string(vm.image)),
-            ("Env", .array(vm.env.map { .string("\($0.key)=\($0.value)") })),
-            ("Labels", Self.map(labels)),
-            ("HostConfig", .object(hostConfig)),
-            ("NetworkingConfig", .object([("EndpointsConfig", .object(endpoints))])),
-        ]
-        if let command = vm.command { config.insert(("Cmd", .array(command.map { .string($0) })), at: 2) }
         let name = vm.dockerName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? vm.dockerName
-        let created: IdResponse = try post("/containers/create?name=\(name)", .object(config))
+        let created: IdResponse = try post("/containers/create?name=\(name)", requests.createContainer(vm, range: range, labels: labels, cpus: cpus))
         // Older engines take one endpoint at create: connect the others in manifest order, before start.
-        for (k, i) in vm.interfaces.enumerated() where k >= atCreate.count {
-            try call("POST", "/networks/\(range.name)-\(i.network)/connect",
-                     body: .object([("Container", .string(created.Id)), ("EndpointConfig", endpointConfig(i, index: k))]))
+        for connect in requests.connects(vm, range: range, containerID: created.Id) {
+            try call("POST", "/networks/\(connect.network)/connect", body: connect.body)
         }
         return created.Id
-    }
-
-    /// An endpoint with its fixed address; from API 1.48 also its name inside the VM and its
-    /// priority for the default route (the primary wins), which give the manifest's order exactly.
-    private func endpointConfig(_ i: DesiredInterface, index: Int) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("IPAMConfig", .object([("IPv4Address", .string(i.ip.description))]))]
-        if apiVersion >= APIVersion.interfaceOrder {
-            fields.append(("GwPriority", .int(i.primary ? 1000 : 0)))
-            fields.append(("DriverOpts", .object([("com.docker.network.endpoint.ifname", .string(i.name))])))
-        }
-        return .object(fields)
     }
 
     public func startContainer(id: String) throws {
         try call("POST", "/containers/\(id)/start", allow: [304])
     }
 
-    /// Removes a container (running or not). On engines before API 1.49 one removal at a time:
+    /// Removes a container (running or not). With `features.serialRemovals` (before API 1.49) one removal at a time:
     /// releasing endpoints of one network concurrently can leave that network with a stale
     /// endpoint count that only a dockerd restart repairs (measured: 3 of 40 parallel teardowns of
     /// 16 containers; 0 of 40 sequential ones, at about 1.3x their time).
     public func removeContainer(id: String) throws {
-        let serial = apiVersion < APIVersion.exactEndpointCount
+        let serial = features.serialRemovals
         if serial { removals.lock() }
         defer { if serial { removals.unlock() } }
         try call("DELETE", "/containers/\(id)?force=true&v=true", allow: [404])
     }
 
     public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
-        let created: IdResponse = try post("/containers/\(id)/exec", .object([
-            ("AttachStdout", .bool(true)), ("AttachStderr", .bool(false)), ("Cmd", .array(command.map { .string($0) })),
-        ]))
-        let response = try send("POST", "/exec/\(created.Id)/start", body: .object([("Detach", .bool(false)), ("Tty", .bool(false))]))
+        let created: IdResponse = try post("/containers/\(id)/exec", requests.execCreate(command))
+        let response = try send("POST", "/exec/\(created.Id)/start", body: requests.execStart())
         guard response.status == 200 else { throw error(response, "POST /exec/start") }
         let inspect: ExecInspect = try get("/exec/\(created.Id)/json")
         return (inspect.ExitCode ?? -1, Self.demultiplex(response.body))
@@ -206,12 +165,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         let started = try startedAt(container: containerID)
         let marker = RouteSetting.markerName(vm)
         try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
-        let _: IdResponse = try post("/containers/create?name=\(marker)", .object([
-            ("Image", .string(range.helperImage)),
-            ("Cmd", .array([.string("true")])),
-            ("Labels", Self.map(RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: started))),
-            ("HostConfig", .object([("NetworkMode", .string("none"))])),
-        ]))
+        let _: IdResponse = try post("/containers/create?name=\(marker)",
+                                     requests.routesMarker(vm, range: range, containerID: containerID, startedAt: started))
     }
 
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
@@ -221,12 +176,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             throw EngineError.unsupported("the engine has no image at all, so the range lock cannot be created")
         }
         while true {
-            let response = try send("POST", "/containers/create?name=\(name)", body: .object([
-                ("Image", .string(image)),
-                ("Cmd", .array([.string("true")])),
-                ("Labels", Self.map(labels)),
-                ("HostConfig", .object([("NetworkMode", .string("none"))])),
-            ]))
+            let response = try send("POST", "/containers/create?name=\(name)", body: requests.lock(image: image, labels: labels))
             switch response.status {
             case 201:
                 let created: IdResponse = try decode(response, "POST /containers/create")
@@ -256,15 +206,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// Runs a short-lived helper container in a running container's network namespace with
     /// NET_ADMIN, waits for it, and removes it; returns its exit status and output.
     private func runHelper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) throws -> (Int, String) {
-        let helper: IdResponse = try post("/containers/create", .object([
-            ("Image", .string(range.helperImage)),
-            ("Cmd", .array(command.map { .string($0) })),
-            ("Labels", Self.map(RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, owner)])),
-            ("HostConfig", .object([
-                ("NetworkMode", .string("container:\(containerID)")),
-                ("CapAdd", .array([.string("NET_ADMIN")])),
-            ])),
-        ]))
+        let helper: IdResponse = try post("/containers/create", requests.helper(command, in: containerID, range: range, owner: owner))
         // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
         defer { try? removeContainer(id: helper.Id) }
         try startContainer(id: helper.Id)
@@ -293,7 +235,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     private func send(_ method: String, _ path: String, body: JSONValue? = nil) throws -> HTTPResponse {
         counter.add()
-        return try transport.send(method, prefix + path, body: body?.serialized())
+        return try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
     }
 
     private func get<T: Decodable>(_ path: String) throws -> T {
@@ -327,10 +269,6 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         let message = (try? JSONDecoder().decode(ErrorResponse.self, from: response.body))?.message
             ?? String(decoding: response.body.prefix(500), as: UTF8.self)
         return .http(status: response.status, message: message.trimmingCharacters(in: .whitespacesAndNewlines), request: request)
-    }
-
-    static func map(_ pairs: [KeyValue]) -> JSONValue {
-        .object(pairs.map { ($0.key, .string($0.value)) })
     }
 }
 

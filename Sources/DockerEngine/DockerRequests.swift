@@ -1,0 +1,132 @@
+import Engine
+import Plan
+import RangeDiagnostics
+
+/// The bodies of the requests rangectl sends, shaped by what the engine's API version allows.
+/// Pure: the engine sends them as built (compact JSON, keys in the order written here), and the
+/// golden files in Tests/DockerEngineTests/Golden show them per version.
+struct DockerRequests: Sendable {
+    let features: DockerAPIFeatures
+
+    /// `POST /networks/create`. A network with a router gets the engine's gateway at `bridge_ip`
+    /// (the router holds the range's gateway), and, when `internal`, no NAT instead of the
+    /// engine's `Internal` flag, which would drop the traffic the router forwards (ENGINE.md).
+    /// With `gatewayModeUnprotected` (Docker 28+) it is also `nat-unprotected`: 28's direct-access
+    /// rules would drop packets the router forwards to a VM behind it (measured on 28.5).
+    func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) -> JSONValue {
+        var options: [(String, JSONValue)] = []
+        if network.router != nil && network.internal {
+            options.append(("com.docker.network.bridge.enable_ip_masquerade", .string("false")))
+        }
+        if network.router != nil && features.gatewayModeUnprotected {
+            options.append(("com.docker.network.bridge.gateway_mode_ipv4", .string("nat-unprotected")))
+        }
+        return .object([
+            ("Name", .string(network.dockerName)),
+            ("CheckDuplicate", .bool(true)),
+            ("Driver", .string("bridge")),
+            ("Internal", .bool(network.engineInternal)),
+            ("IPAM", .object([
+                ("Driver", .string("default")),
+                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
+            ])),
+            ("Options", .object(options)),
+            ("Labels", Self.map(labels)),
+        ])
+    }
+
+    /// How many of a VM's NICs go in its create request; the rest are connected before start.
+    func interfacesAtCreate(_ vm: DesiredVM) -> Int {
+        features.endpointsAtCreate ? vm.interfaces.count : min(1, vm.interfaces.count)
+    }
+
+    /// `POST /containers/create?name=<vm>`: stopped, with its first `interfacesAtCreate` NICs.
+    func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) -> JSONValue {
+        var endpoints: [(String, JSONValue)] = []
+        for (k, i) in vm.interfaces.enumerated().prefix(interfacesAtCreate(vm)) {
+            endpoints.append(("\(range.name)-\(i.network)", endpointConfig(i, index: k)))
+        }
+        var hostConfig: [(String, JSONValue)] = [
+            ("NetworkMode", .string("\(range.name)-\(vm.interfaces[0].network)")),
+            ("NanoCpus", .int(min(vm.cpu, cpus) * 1_000_000_000)),
+            ("Memory", .int(vm.ramMB * 1_048_576)),
+            ("Privileged", .bool(vm.privileged)),
+        ]
+        if !vm.capAdd.isEmpty { hostConfig.append(("CapAdd", .array(vm.capAdd.map { .string($0) }))) }
+        if !vm.sysctls.isEmpty { hostConfig.append(("Sysctls", Self.map(vm.sysctls))) }
+        var config: [(String, JSONValue)] = [
+            ("Hostname", .string(vm.hostname)),
+            ("Image", .string(vm.image)),
+            ("Env", .array(vm.env.map { .string("\($0.key)=\($0.value)") })),
+            ("Labels", Self.map(labels)),
+            ("HostConfig", .object(hostConfig)),
+            ("NetworkingConfig", .object([("EndpointsConfig", .object(endpoints))])),
+        ]
+        if let command = vm.command { config.insert(("Cmd", .array(command.map { .string($0) })), at: 2) }
+        return .object(config)
+    }
+
+    /// `POST /networks/<network>/connect` for each NIC not given at create, in manifest order.
+    func connects(_ vm: DesiredVM, range: DesiredRange, containerID: String) -> [(network: String, body: JSONValue)] {
+        vm.interfaces.enumerated().dropFirst(interfacesAtCreate(vm)).map { k, i in
+            ("\(range.name)-\(i.network)",
+             .object([("Container", .string(containerID)), ("EndpointConfig", endpointConfig(i, index: k))]))
+        }
+    }
+
+    /// An endpoint with its fixed address; with `interfaceOrder` also its name inside the VM and
+    /// its priority for the default route (the primary wins), which give the manifest's order exactly.
+    func endpointConfig(_ i: DesiredInterface, index: Int) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("IPAMConfig", .object([("IPv4Address", .string(i.ip.description))]))]
+        if features.interfaceOrder {
+            fields.append(("GwPriority", .int(i.primary ? 1000 : 0)))
+            fields.append(("DriverOpts", .object([("com.docker.network.endpoint.ifname", .string(i.name))])))
+        }
+        return .object(fields)
+    }
+
+    /// `POST /containers/create` of a helper in a running container's network namespace, with NET_ADMIN.
+    func helper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) -> JSONValue {
+        .object([
+            ("Image", .string(range.helperImage)),
+            ("Cmd", .array(command.map { .string($0) })),
+            ("Labels", Self.map(RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, owner)])),
+            ("HostConfig", .object([
+                ("NetworkMode", .string("container:\(containerID)")),
+                ("CapAdd", .array([.string("NET_ADMIN")])),
+            ])),
+        ])
+    }
+
+    /// `POST /containers/create?name=<vm>.routes`: the never-started marker of routes set for one VM start.
+    func routesMarker(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> JSONValue {
+        neverStarted(image: range.helperImage,
+                     labels: RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: startedAt))
+    }
+
+    /// `POST /containers/create?name=<range>.lock`: the lock, a never-started container of any local image.
+    func lock(image: String, labels: [KeyValue]) -> JSONValue {
+        neverStarted(image: image, labels: labels)
+    }
+
+    func execCreate(_ command: [String]) -> JSONValue {
+        .object([("AttachStdout", .bool(true)), ("AttachStderr", .bool(false)), ("Cmd", .array(command.map { .string($0) }))])
+    }
+
+    func execStart() -> JSONValue {
+        .object([("Detach", .bool(false)), ("Tty", .bool(false))])
+    }
+
+    private func neverStarted(image: String, labels: [KeyValue]) -> JSONValue {
+        .object([
+            ("Image", .string(image)),
+            ("Cmd", .array([.string("true")])),
+            ("Labels", Self.map(labels)),
+            ("HostConfig", .object([("NetworkMode", .string("none"))])),
+        ])
+    }
+
+    static func map(_ pairs: [KeyValue]) -> JSONValue {
+        .object(pairs.map { ($0.key, .string($0.value)) })
+    }
+}

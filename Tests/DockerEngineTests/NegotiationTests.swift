@@ -1,0 +1,130 @@
+@testable import DockerEngine
+import Engine
+import Foundation
+import Plan
+import Testing
+
+/// The API version is chosen from `GET /version`: the engine's, capped at the newest rangectl
+/// knows (1.54), refused below the engine's minimum or below 1.41; every later path carries it.
+struct NegotiationTests {
+    @Test(arguments: [
+        ("1.41", "1.41"), ("1.44", "1.44"), ("1.45", "1.45"), ("1.48", "1.48"),
+        ("1.51", "1.51"), ("1.54", "1.54"), ("1.60", "1.54"), ("2.3", "1.54"),
+    ])
+    func chosenVersion(_ server: String, _ chosen: String) throws {
+        let transport = RecordingTransport(apiVersion: server, minimum: "1.24")
+        let engine = try DockerEngine(endpoint: "unix:///test.sock", transport: transport)
+        #expect(engine.apiVersion.description == chosen)
+        try engine.startContainer(id: "c")
+        #expect(transport.requests == [
+            .init(method: "GET", path: "/version", body: nil),
+            .init(method: "POST", path: "/v\(chosen)/containers/c/start", body: nil),
+        ])
+    }
+
+    @Test func withoutAMinimumTheEnginesVersionIsUsed() throws {
+        let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(apiVersion: "1.43", minimum: nil))
+        #expect(engine.apiVersion == APIVersion(1, 43))
+    }
+
+    func refusal(_ transport: RecordingTransport) -> String? {
+        let error = #expect(throws: EngineError.self) { try DockerEngine(endpoint: "unix:///test.sock", transport: transport) }
+        guard case let .unsupported(text)? = error else { return nil }
+        return text
+    }
+
+    @Test func belowDocker2010IsRefused() {
+        let text = refusal(RecordingTransport(apiVersion: "1.40", minimum: "1.12"))
+        #expect(text == "the engine at unix:///test.sock speaks API 1.40; rangectl needs 1.41 or newer (Docker 20.10)")
+    }
+
+    @Test func anEngineWhoseMinimumIsAboveTheNewestKnownIsRefused() {
+        let text = refusal(RecordingTransport(apiVersion: "1.60", minimum: "1.55"))
+        #expect(text == "the engine at unix:///test.sock needs API 1.55 or newer; rangectl speaks up to 1.54")
+    }
+
+    @Test(arguments: [
+        RecordingTransport.answer(500, #"{"message":"boom"}"#),
+        RecordingTransport.answer(200, "<html>not an engine</html>"),
+        RecordingTransport.answer(200, #"{"ApiVersion":"one.two"}"#),
+    ])
+    func anAnswerThatIsNotAnEnginesIsRefused(_ answer: HTTPResponse) {
+        let text = refusal(RecordingTransport(versionAnswer: answer))
+        #expect(text?.hasPrefix("the engine at unix:///test.sock did not answer GET /version like a Docker engine") == true)
+    }
+}
+
+/// Before API 1.49 container removals go one at a time (moby#42119); from 1.49 they run side by side.
+struct RemovalTests {
+    /// Removes two containers from two threads while each DELETE is held in the transport for a
+    /// moment; returns the most DELETEs seen in flight at once.
+    func mostRemovalsAtOnce(_ version: String) throws -> Int {
+        let transport = RecordingTransport(apiVersion: version)
+        let probe = InFlight()
+        transport.onSend = { request in
+            guard request.method == "DELETE" else { return }
+            probe.enter()
+            // Long enough for the other thread to arrive if nothing holds it back.
+            _ = probe.bothArrived.wait(timeout: .now() + 1)
+            probe.leave()
+        }
+        let engine = try DockerEngine(endpoint: "e", transport: transport)
+        let group = DispatchGroup()
+        for id in ["a", "b"] {
+            group.enter()
+            Thread.detachNewThread {
+                try? engine.removeContainer(id: id)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(transport.requests.filter { $0.method == "DELETE" }.count == 2)
+        return probe.most
+    }
+
+    @Test(arguments: ["1.41", "1.48"])
+    func oneAtATimeBefore149(_ version: String) throws {
+        #expect(try mostRemovalsAtOnce(version) == 1)
+    }
+
+    @Test(arguments: ["1.49"])
+    func sideBySideFrom149(_ version: String) throws {
+        #expect(try mostRemovalsAtOnce(version) == 2)
+    }
+}
+
+/// Counts requests in flight; `bothArrived` is signalled (twice) once two are in at the same time.
+final class InFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now = 0
+    private(set) var most = 0
+    let bothArrived = DispatchSemaphore(value: 0)
+
+    func enter() {
+        lock.lock()
+        now += 1
+        most = max(most, now)
+        let both = now == 2
+        lock.unlock()
+        if both { bothArrived.signal(); bothArrived.signal() }
+    }
+
+    func leave() { lock.lock(); now -= 1; lock.unlock() }
+}
+
+/// What each API version changes in the requests, at the edges of each change.
+struct FeaturesTests {
+    @Test(arguments: [
+        // version, endpoints at create, interface order, gateway mode nat-unprotected, serial removals
+        ("1.41", false, false, false, true), ("1.43", false, false, false, true), ("1.44", true, false, false, true),
+        ("1.47", true, false, false, true), ("1.48", true, true, true, true), ("1.49", true, true, true, false),
+        ("1.54", true, true, true, false),
+    ])
+    func featuresPerVersion(_ version: String, _ atCreate: Bool, _ order: Bool, _ unprotected: Bool, _ serial: Bool) {
+        let f = DockerAPIFeatures(APIVersion(version)!)
+        #expect(f.endpointsAtCreate == atCreate)
+        #expect(f.interfaceOrder == order)
+        #expect(f.gatewayModeUnprotected == unprotected)
+        #expect(f.serialRemovals == serial)
+    }
+}
