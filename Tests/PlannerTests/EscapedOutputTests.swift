@@ -1,8 +1,16 @@
 import RangeDiagnostics
 import Testing
 
-/// The same characters in rendered diagnostics.
+/// The same characters in JSON, and in rendered diagnostics.
 @Suite struct EscapedOutputTests {
+    @Test func jsonEscapesControlsDelC1AndBidiAndDecodesToTheSameString() {
+        let value = "\u{1B}]0;pwned\u{07}\r\0\u{7F}\u{85}\u{9B}\u{202E}\u{2066}\u{061C}\u{200F} é 日本 👩‍💻 \\ \""
+        let text = JSONValue.array([.string(value)]).serialized()
+        #expect(text == #"["\u001b]0;pwned\u0007\r\u0000\u007f\u0085\u009b\u202e\u2066\u061c\u200f é 日本 👩‍💻 \\ \""]"#)
+        #expect(JSONValue.parse(text) == .array([.string(value)]))
+        #expect(JSONValue.parse(JSONValue.object([(value, .string(value))]).serialized(pretty: true)) == .object([(value, .string(value))]))
+    }
+
     @Test(arguments: [false, true])
     func diagnosticsEscapeFileAndMessageBeforeTheirColour(_ colour: Bool) {
         let d = Diagnostic.error(.invalidIP, "'\u{1B}]0;pwned\u{07}' is not an IPv4 address",
