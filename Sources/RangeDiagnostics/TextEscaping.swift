@@ -66,18 +66,32 @@ public enum TextEscaping {
     /// Where the first escaped character is (LF aside when `keepingLineBreaks`), or nil.
     @inline(__always)
     static func firstEscaped(in utf8: UnsafeBufferPointer<UInt8>, keepingLineBreaks: Bool) -> Int? {
+        guard let base = utf8.baseAddress else { return nil }
+        let n = utf8.count
         var i = 0
-        while i < utf8.count {
-            let b = utf8[i]
-            // Printable ASCII, most of every string, is decided by one comparison.
-            if b >= 0x20 && b < 0x7F || b == 0x0A && keepingLineBreaks {
-                i += 1
+        while i < n {
+            // Printable ASCII, most of every text, eight bytes at a time.
+            if i + 8 <= n && isPrintableASCII(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
                 continue
             }
-            if escapedCharacter(in: utf8, at: i) != nil { return i }
-            i += 1
+            let end = min(i + 8, n)
+            while i < end {
+                let b = utf8[i]
+                if !(b >= 0x20 && b < 0x7F || b == 0x0A && keepingLineBreaks), escapedCharacter(in: utf8, at: i) != nil { return i }
+                i += 1
+            }
         }
         return nil
+    }
+
+    /// Whether all eight bytes of `w` are 0x20...0x7E. A byte's high bit is set in the mask by
+    /// itself when it is 0x80 or more, else by adding 1 when it is 0x7F, else by subtracting
+    /// 0x20 when it is below 0x20 (exact for "any byte" when no byte has its high bit set).
+    @inline(__always)
+    static func isPrintableASCII(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return (w | (w &+ ones) | ((w &- ones &* 0x20) & ~w)) & (ones &* 0x80) == 0
     }
 
     static func escaped(_ utf8: UnsafeBufferPointer<UInt8>) -> String {

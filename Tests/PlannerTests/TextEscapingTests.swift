@@ -46,6 +46,22 @@ import Testing
         }
     }
 
+    /// Long text is scanned eight bytes at a time: an escaped character is found at any offset,
+    /// across a word boundary too, and a clean character straddling one is left alone.
+    @Test func findsAnEscapedCharacterAtEveryOffset() {
+        for (c, shown) in [("\u{1B}", #"\e"#), ("\u{7F}", #"\u{7F}"#), ("\u{9B}", #"\u{9B}"#), ("\u{202E}", #"\u{202E}"#), ("\u{2069}", #"\u{2069}"#), ("\n", #"\n"#)] {
+            for offset in 0...20 {
+                let pad = String(repeating: "x", count: offset)
+                #expect(TextEscaping.visible(pad + c + "yyyyyyyyyyyy") == pad + shown + "yyyyyyyyyyyy", "\(shown) at \(offset)")
+            }
+        }
+        for offset in 0...20 {
+            let clean = String(repeating: "x", count: offset) + "é日👩‍💻\u{2030}" + String(repeating: "y", count: 9)
+            #expect(TextEscaping.visible(clean) == clean)
+            #expect(TextEscaping.visibleLines(clean + "\n" + clean) == clean + "\n" + clean)
+        }
+    }
+
     @Test func textWithNothingToEscapeIsReturnedWithoutACopy() {
         let text = String(repeating: #"C:\Users\é 日本 "#, count: 40)
         let shown = TextEscaping.visible(text)
