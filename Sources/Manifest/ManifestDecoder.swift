@@ -202,7 +202,7 @@ public struct ManifestDecoder {
         if format == .imageReference && text == lastImage {
             // Most VMs of a range share a few images: the last one checked needs no new check.
         } else if let format, !format.matches(text) {
-            report(.invalidName, "invalid \(what) '\(Self.excerpt(text))': expected \(format.explanation)", doc.start(node))
+            report(.invalidName, "invalid \(what) '\(Diagnostic.excerpt(text))': expected \(format.explanation)", doc.start(node))
             return nil
         } else if format == .imageReference {
             lastImage = text
@@ -360,15 +360,6 @@ public struct ManifestDecoder {
 
     /// The longest text any field takes (env values included): longer is hostile, not a manifest.
     public static let maxTextBytes = 65_536
-
-    /// At most 64 characters of a value, for messages about hostile or huge input.
-    static func excerpt(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars.prefix(64) {
-            out.unicodeScalars.append(contentsOf: scalar.value < 0x20 || scalar.value == 0x7F ? "?".unicodeScalars : String.UnicodeScalarView([scalar]))
-        }
-        return text.unicodeScalars.count > 64 ? out + "..." : out
-    }
 
     /// The closest known key within two edits, for "did you mean" hints on typos.
     static func suggestion(for key: String, among names: [String]) -> String? {

@@ -1,10 +1,14 @@
+import RangeDiagnostics
+
 /// Renders a plan as the Terraform-style text a reviewer reads in a pull request (CLI.md).
+/// Every line is shown through `TextEscaping.visible`: the text holds no control character but
+/// the LF that ends each line, whatever a name, a cause or an engine-reported value holds.
 public enum PlanText {
     /// The plan, under a header that counts what the manifest declares (or under `header`).
     public static func render(_ plan: Plan, header: String? = nil) -> String {
         guard let desired = plan.desired else { return "" }
-        var out = header ?? ("rangectl: range \(desired.name), \(count(desired.networks.count, "network")), "
-            + "\(count(desired.vms.count, "vm")), \(count(desired.interfaceCount, "interface"))")
+        var out = TextEscaping.visible(header ?? ("rangectl: range \(desired.name), \(count(desired.networks.count, "network")), "
+            + "\(count(desired.vms.count, "vm")), \(count(desired.interfaceCount, "interface"))"))
         out += "\n\n"
         let networks = Dictionary(desired.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let vms = Dictionary(desired.vms.map { ($0.hostname, $0) }, uniquingKeysWith: { a, _ in a })
@@ -22,7 +26,8 @@ public enum PlanText {
                 case .helper: break
                 }
             }
-            rows.append((change.kind, head, body))
+            // Escaped before the columns are measured, so that they stay aligned.
+            rows.append((change.kind, TextEscaping.visible(head), TextEscaping.visible(body)))
         }
         var width: [ResourceKind: Int] = [:]
         for row in rows { width[row.kind] = max(width[row.kind] ?? 0, row.head.count) }

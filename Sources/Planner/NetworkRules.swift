@@ -41,7 +41,7 @@ extension Planner {
                         error(.gatewayOutsideSubnet, "gateway \(address) \(why) subnet \(subnet)", at: g.location)
                     }
                 } else {
-                    error(.invalidIP, "gateway '\(excerpt(g.value))' is not an IPv4 address", at: g.location)
+                    error(.invalidIP, "gateway '\(Diagnostic.excerpt(g.value))' is not an IPv4 address", at: g.location)
                 }
             }
             var reserved = ManifestSchema.defaultReserved
@@ -77,7 +77,7 @@ extension Planner {
         let fallback = subnet.lastHost == gateway ? IPv4Address(subnet.lastHost.value - 1) : subnet.lastHost
         guard let b = n.bridgeIP else { return fallback }
         guard let address = IPv4Address(b.value) else {
-            error(.invalidIP, "bridge_ip '\(excerpt(b.value))' is not an IPv4 address", at: b.location)
+            error(.invalidIP, "bridge_ip '\(Diagnostic.excerpt(b.value))' is not an IPv4 address", at: b.location)
             return fallback
         }
         if !subnet.contains(address) {
@@ -115,7 +115,7 @@ extension Planner {
         case let .success(subnet):
             return subnet
         case .failure(.malformed):
-            error(.invalidCIDR, "subnet '\(excerpt(text.value))' is not an IPv4 CIDR such as 10.0.1.0/24", at: text.location)
+            error(.invalidCIDR, "subnet '\(Diagnostic.excerpt(text.value))' is not an IPv4 CIDR such as 10.0.1.0/24", at: text.location)
         case let .failure(.prefixOutOfRange(p)):
             error(.invalidCIDR, "subnet \(text.value) has prefix length /\(p); rangectl takes /8 to /30", at: text.location)
         case let .failure(.hostBitsSet(suggestion)):

@@ -87,7 +87,7 @@ public struct Planner {
                 }
                 if let ipText = i.ip {
                     guard let ip = IPv4Address(ipText.value) else {
-                        error(.invalidIP, "'\(excerpt(ipText.value))' is not an IPv4 address", at: ipText.location)
+                        error(.invalidIP, "'\(Diagnostic.excerpt(ipText.value))' is not an IPv4 address", at: ipText.location)
                         continue
                     }
                     slot.isStatic = true
@@ -230,9 +230,5 @@ public struct Planner {
 
     mutating func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {
         diagnostics.append(.warning(code, message, at: location))
-    }
-
-    func excerpt(_ text: String) -> String {
-        text.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(64))) + "..." : text
     }
 }

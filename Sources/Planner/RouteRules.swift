@@ -48,12 +48,12 @@ extension Planner {
                     error(.invalidRoute, "route destination \(to.value) has host bits set; did you mean \(suggestion)?", at: to.location)
                     continue
                 case .failure:
-                    error(.invalidRoute, "route destination '\(excerpt(to.value))' is neither an IPv4 CIDR nor 'default'", at: to.location)
+                    error(.invalidRoute, "route destination '\(Diagnostic.excerpt(to.value))' is neither an IPv4 CIDR nor 'default'", at: to.location)
                     continue
                 }
             }
             guard let next = IPv4Address(via.value) else {
-                error(.invalidIP, "route via '\(excerpt(via.value))' is not an IPv4 address", at: via.location)
+                error(.invalidIP, "route via '\(Diagnostic.excerpt(via.value))' is not an IPv4 address", at: via.location)
                 continue
             }
             if attached.contains(where: { $0.ip == next }) {

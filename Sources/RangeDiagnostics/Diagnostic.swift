@@ -26,6 +26,13 @@ public struct Diagnostic: Hashable, Sendable {
     public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.warning, code, message, at: location)
     }
+
+    /// A value as a message quotes it: at most its first 64 characters (Unicode scalars), then
+    /// `...`. Kept as written, control characters too: the renderer shows the message through
+    /// `TextEscaping`, and JSON output keeps the value exact.
+    public static func excerpt(_ text: String) -> String {
+        text.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(64))) + "..." : text
+    }
 }
 
 extension Array where Element == Diagnostic {

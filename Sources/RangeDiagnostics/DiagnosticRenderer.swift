@@ -1,4 +1,6 @@
 /// Renders diagnostics the way compilers do, `file:line:column: error: message [code]`, so editors link them.
+/// The file name and the message are shown through `TextEscaping.visible` before any colour is
+/// added: a rendered diagnostic holds no control character but the colour codes and line ends it adds itself.
 public struct DiagnosticRenderer: Sendable {
     public var colour: Bool
 
@@ -9,7 +11,7 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic) -> String {
         var out = ""
         if let loc = d.location {
-            out += "\(loc.file):\(loc.line):\(loc.column): "
+            out += "\(TextEscaping.visible(loc.file)):\(loc.line):\(loc.column): "
         } else {
             out += "rangectl: "
         }
@@ -20,7 +22,7 @@ public struct DiagnosticRenderer: Sendable {
         } else {
             out += label + " "
         }
-        out += d.message + " [\(d.code.rawValue)]"
+        out += TextEscaping.visible(d.message) + " [\(d.code.rawValue)]"
         return out
     }
 

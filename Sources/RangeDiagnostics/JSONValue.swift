@@ -185,7 +185,9 @@ public struct JSONWriter: ~Copyable {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
+    /// Writes a JSON string literal, escaping quotes and backslashes, and as `\uXXXX` every
+    /// character `TextEscaping` shows escaped (controls, DEL, C1, bidi controls), so that the
+    /// document is safe to print on a terminal too and still decodes to the same string.
     @usableFromInline
     static func quoted(_ s: String, into out: inout JSONOutput) {
         out.append(UInt8(ascii: "\""))
@@ -196,20 +198,23 @@ public struct JSONWriter: ~Copyable {
             var i = 0
             while i < utf8.count {
                 let byte = utf8[i]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+                if byte == 0x22 || byte == 0x5C {
                     out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                    switch byte {
-                    case 0x22: out.append("\\\"")
-                    case 0x5C: out.append("\\\\")
+                    out.append(byte == 0x22 ? "\\\"" : "\\\\")
+                    runStart = i + 1
+                } else if byte < 0x20 || byte >= 0x7F, let (scalar, length) = TextEscaping.escapedCharacter(in: utf8, at: i) {
+                    out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                    switch scalar {
                     case 0x0A: out.append("\\n")
                     case 0x0D: out.append("\\r")
                     case 0x09: out.append("\\t")
                     default:
-                        out.append("\\u00")
-                        out.append(hex[Int(byte >> 4)])
-                        out.append(hex[Int(byte & 0xF)])
+                        out.append("\\u")
+                        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int(scalar >> UInt32(shift) & 0xF)]) }
                     }
-                    runStart = i + 1
+                    runStart = i + length
+                    i += length
+                    continue
                 }
                 i += 1
             }

@@ -56,6 +56,8 @@ struct ApplyRunner {
         return report
     }
 
+    /// One line per finished operation; the line is shown through `TextEscaping.visible`, so an
+    /// engine's error message (which echoes names and values) cannot break it or reach the terminal raw.
     static func progressLine(_ e: ApplyEvent) -> String {
         let symbol: String
         switch e.operation {
@@ -65,19 +67,21 @@ struct ApplyRunner {
         }
         let time = String(format: "%.2fs", e.seconds)
         if let error = e.error {
-            return "  ! \(e.operation.summary) \(e.operation.objectName) FAILED after \(time): \(error)\n"
+            return TextEscaping.visible("  ! \(e.operation.summary) \(e.operation.objectName) FAILED after \(time): \(error)") + "\n"
         }
-        return "  \(symbol) \(e.operation.summary) \(e.operation.objectName) (\(time))\n"
+        return TextEscaping.visible("  \(symbol) \(e.operation.summary) \(e.operation.objectName) (\(time))") + "\n"
     }
 
+    /// The report after the last operation; each line that names an operation or an error is shown
+    /// through `TextEscaping.visible`.
     static func summary(_ r: ApplyReport, seconds: Double, calls: Int?, verb: String) -> String {
         let callText = calls.map { ", \($0) engine calls in all" } ?? ""
         if r.succeeded {
             return "\n\(verb.capitalized) complete: \(r.done.count) operations in \(String(format: "%.2f", seconds)) s\(callText).\n"
         }
         var out = "\n\(verb.capitalized) \(r.interrupted ? "interrupted" : "failed") after \(String(format: "%.2f", seconds)) s: \(r.done.count) done, \(r.failed.count) failed, \(r.notStarted.count) not started.\n"
-        for f in r.failed { out += "  failed:      \(f.operation.summary) \(f.operation.objectName): \(f.error)\n" }
-        for op in r.notStarted { out += "  not started: \(op.intent) \(op.objectName)\n" }
+        for f in r.failed { out += TextEscaping.visible("  failed:      \(f.operation.summary) \(f.operation.objectName): \(f.error)") + "\n" }
+        for op in r.notStarted { out += TextEscaping.visible("  not started: \(op.intent) \(op.objectName)") + "\n" }
         out += "Nothing is lost: run \(verb) again once the cause is fixed; it continues from what the engine holds.\n"
         return out
     }

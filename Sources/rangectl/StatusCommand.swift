@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
-            Terminal.write(RangeStatus.text(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
+            Terminal.write(RangeStatus.text(views, range: desired.name, endpoint: e.endpoint, apiVersion: inventory.apiVersion))
         }
     }
 }
@@ -111,20 +111,22 @@ enum RangeStatus {
         return (names, defaultInterface, table)
     }
 
-    static func text(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: APIVersion) -> String {
-        var out = "range \(desired.name) on \(engine.endpoint) (API \(apiVersion))\n\n"
+    /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
+    /// reports (names, states, interface names, routes read inside the VM) may hold anything.
+    static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: APIVersion) -> String {
+        var out = ""
+        func line(_ text: String) { out += TextEscaping.visible(text) + "\n" }
+        line("range \(range) on \(endpoint) (API \(apiVersion))")
+        out += "\n"
         let width = views.map(\.hostname.count).max() ?? 0
         for v in views {
-            out += "  \(v.hostname.padding(width))  \(v.state)"
-            out += v.state == "absent" ? "\n" : "  \(v.dockerName)\n"
+            line("  \(v.hostname.padding(width))  \(v.state)" + (v.state == "absent" ? "" : "  \(v.dockerName)"))
             let netWidth = v.nics.map(\.network.count).max() ?? 0
             for n in v.nics {
-                out += "    \(n.name.padding(5)) \(n.network.padding(netWidth))  \(n.ip.padding(15))  \(n.mac.isEmpty ? "-".padding(17) : n.mac)"
-                if n.defaultRoute { out += "  default route" }
-                if n.predicted { out += "  (predicted)" }
-                out += "\n"
+                line("    \(n.name.padding(5)) \(n.network.padding(netWidth))  \(n.ip.padding(15))  \(n.mac.isEmpty ? "-".padding(17) : n.mac)"
+                     + (n.defaultRoute ? "  default route" : "") + (n.predicted ? "  (predicted)" : ""))
             }
-            for r in v.routes { out += "    route \(r)\n" }
+            for r in v.routes { line("    route \(r)") }
         }
         return out
     }

@@ -2,13 +2,18 @@ import Glibc
 import RangeDiagnostics
 
 /// Standard output and error, written in whole buffers; colour only on a terminal without NO_COLOR.
+/// The edge of all text output: whatever a line holds (a value from a manifest, a file name, an
+/// engine's reply), no control character reaches a terminal, pipe or log raw. `write` and
+/// `writeError` show every one through `TextEscaping.visibleLines`, keeping the LF between lines;
+/// rendered diagnostics (escaped before their colour was added) and JSON (escaped by its writer)
+/// are the only bytes written as they are.
 enum Terminal {
     static func write(_ text: String) {
-        write(Array(text.utf8), to: STDOUT_FILENO)
+        write(Array(TextEscaping.visibleLines(text).utf8), to: STDOUT_FILENO)
     }
 
     static func writeError(_ text: String) {
-        write(Array(text.utf8), to: STDERR_FILENO)
+        write(Array(TextEscaping.visibleLines(text).utf8), to: STDERR_FILENO)
     }
 
     /// Writes all bytes, retrying short writes and interrupts; a closed pipe ends the write quietly.
@@ -35,7 +40,8 @@ enum Terminal {
 
     static func printDiagnostics(_ diagnostics: [Diagnostic]) {
         guard !diagnostics.isEmpty else { return }
-        writeError(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics))
+        // As rendered: the renderer escaped what it shows, then added its colour.
+        write(Array(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics).utf8), to: STDERR_FILENO)
     }
 
     /// Ends the process at once with `status`, without freeing what `values` hold: a large
