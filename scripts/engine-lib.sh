@@ -125,9 +125,10 @@ stop_pid() {
     return 1
 }
 
-# Serialises engine-up and engine-down (engine-up calls engine-down while holding the lock).
+# Serialises engine-up and engine-down (engine-up calls engine-down while holding the lock). Only
+# root starts and stops engines; another user can only find one running, and takes no lock.
 take_lock() {
-    [[ ${RANGECTL_ENGINE_LOCKED:-} == 1 ]] && return 0
+    [[ ${RANGECTL_ENGINE_LOCKED:-} == 1 || $(id -u) -ne 0 ]] && return 0
     mkdir -p "$RANGECTL_STATE_DIR"
     exec 9>"$RANGECTL_STATE_DIR/lock"
     if ! flock -w 180 9; then

@@ -295,13 +295,13 @@ if engine_answers; then
     fi
     say "$(identity_text "$identity") answers (the $ours engine, started by these scripts); stopping it to start $engine"
     bash "$here/engine-down.sh"
-elif [[ -f $RANGECTL_STATE_PID || -f $RANGECTL_STATE_ENGINE ]]; then
+elif is_root && [[ -f $RANGECTL_STATE_PID || -f $RANGECTL_STATE_ENGINE ]]; then
     say "the engine recorded in $RANGECTL_STATE_DIR does not answer; cleaning up after it"
     bash "$here/engine-down.sh"
 fi
 
 if ! is_root; then
-    say "no engine answers at $RANGECTL_HOST, and starting one needs root: sudo $0 --engine $engine"
+    say "no engine answers at $RANGECTL_HOST (or this user may not use its socket), and starting one needs root: sudo $0 --engine $engine"
     exit 1
 fi
 ensure_packages
