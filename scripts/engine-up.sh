@@ -1,44 +1,347 @@
 #!/usr/bin/env bash
-# Brings up a local Docker engine when none answers: installs Debian's docker.io (as root), starts
-# dockerd detached (its log: /var/log/rangectl-dockerd.log), and makes the busybox:latest test image
-# from Debian's busybox-static with `docker import` (no registry is needed). Safe to run again.
-# Prints "started" on stdout when it started dockerd itself, so a caller can stop it again.
+# Brings up THE local engine at unix:///var/run/docker.sock, so that every client (the docker CLI,
+# rangectl, the tests) finds it without DOCKER_HOST, and makes the busybox:latest test image on it
+# with `docker import` (no registry is needed). Safe to run again.
+#
+# Usage: scripts/engine-up.sh [--engine 20.10|26|28|podman]   (default: $RANGECTL_ENGINE, else 20.10)
+#
+#   20.10   Debian bookworm's docker.io (installed with apt-get)
+#   26      Debian trixie's docker.io and containerd (Docker 26.1)  } downloaded once with a private
+#   28      Debian sid's docker.io and containerd (Docker 28+)      } package list, unpacked and cached
+#   podman  Debian bookworm's podman, serving its Docker-compatible API
+#
+# On standard output it prints "started" when it started the engine itself (a caller then stops it
+# with scripts/engine-down.sh), and nothing otherwise; progress goes to standard error. The engine
+# it started is recorded in /run/rangectl/engine and /run/rangectl/engine.pid. When the requested
+# engine already answers it is reused; another engine that these scripts started is stopped first;
+# an engine that they did not start is left alone, and this fails.
 set -euo pipefail
+set +m
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=engine-lib.sh
+. "$here/engine-lib.sh"
 
-engine_answers() { docker info >/dev/null 2>&1; }
+usage() {
+    echo "usage: ${0##*/} [--engine 20.10|26|28|podman]   (default: \$RANGECTL_ENGINE, else 20.10)" >&2
+    exit "${1:-1}"
+}
 
-if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null || [[ ! -x /bin/busybox ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "engine-up: run: sudo apt-get install -y docker.io busybox-static" >&2
-        exit 1
-    fi
-    echo "engine-up: installing docker.io and busybox-static" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
-fi
+engine=${RANGECTL_ENGINE:-20.10}
+while (($#)); do
+    case $1 in
+        --engine) (($# >= 2)) || usage; engine=$2; shift 2 ;;
+        --engine=*) engine=${1#*=}; shift ;;
+        -h | --help) usage 0 ;;
+        *) usage ;;
+    esac
+done
+valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_ENGINES[*]})"; exit 1; }
 
-if ! engine_answers; then
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "engine-up: no engine answers and starting dockerd needs root: sudo dockerd &" >&2
-        exit 1
-    fi
-    echo "engine-up: starting dockerd" >&2
-    # Detached from our standard streams, so that nothing waiting on them waits for dockerd.
-    setsid dockerd >/var/log/rangectl-dockerd.log 2>&1 </dev/null &
-    for _ in $(seq 1 120); do
-        engine_answers && break
-        sleep 0.5
+is_root() { [[ $(id -u) -eq 0 ]]; }
+
+# --- packages from the machine's own suite ------------------------------------------------------
+
+ensure_packages() {
+    local wanted=(busybox-static) missing=() p
+    case $engine in
+        20.10) wanted+=(docker.io) ;;
+        26 | 28) wanted+=(runc iptables tini) ;;   # their own dockerd and containerd come from the cache
+        podman) wanted+=(podman) ;;
+    esac
+    # A docker CLI for the checks here and for the tests; bookworm's docker.io carries one.
+    command -v docker >/dev/null || wanted+=(docker.io)
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
-    engine_answers || { echo "engine-up: dockerd did not answer within 60 s; see /var/log/rangectl-dockerd.log" >&2; exit 1; }
-    echo started
+    ((${#missing[@]})) || return 0
+    if ! is_root; then
+        say "run: sudo apt-get install -y ${missing[*]}"
+        exit 1
+    fi
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# --- packages of another suite, unpacked into a cache (26 and 28) --------------------------------
+
+# "URI KEYRING" of the machine's Debian source for its own release, read from its apt sources at
+# run time (KEYRING is "-" when the source names none, or names it inline).
+machine_source() {
+    local codename f=/etc/apt/sources.list.d/debian.sources
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    [[ -n $codename ]] || return 1
+    if [[ -f $f ]]; then
+        awk -v want="$codename" '
+            function flush() {
+                if (deb && ok && uri != "" && !found) { print uri, (key ~ /^\// ? key : "-"); found = 1 }
+                deb = 0; ok = 0; uri = ""; key = ""
+            }
+            /^[[:space:]]*#/ { next }
+            /^[[:space:]]*$/ { flush(); next }
+            tolower($1) == "types:" { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
+            tolower($1) == "uris:" { uri = $2 }
+            tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == want) ok = 1 }
+            tolower($1) == "signed-by:" { key = $2 }
+            END { flush() }' "$f"
+    fi | grep . && return 0
+    # The one-line format: deb [options] URI SUITE COMPONENTS...
+    [[ -f /etc/apt/sources.list ]] || return 1
+    awk -v want="$codename" '
+        $1 != "deb" { next }
+        {
+            key = "-"; i = 2
+            if ($2 ~ /^\[/) {
+                for (; i <= NF; i++) {
+                    if ($i ~ /^\[?signed-by=/) { k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k); key = k }
+                    if ($i ~ /\]$/) { i++; break }
+                }
+            }
+            if ($(i + 1) == want) { print $i, key; exit }
+        }' /etc/apt/sources.list | grep .
+}
+
+# Unpacks docker.io and containerd of a Debian suite into $RANGECTL_CACHE/<suite>/root, once.
+prepare_suite() {
+    local suite=$1 dir root t0 uri key keyring opts deb log
+    dir=$RANGECTL_CACHE/$suite
+    root=$dir/root
+    if [[ -f $root/.rangectl-ready ]]; then
+        say "using $suite's $(paste -sd ',' "$dir/versions" 2>/dev/null | sed 's/,/, /g') cached in $root"
+        return 0
+    fi
+    is_root || { say "the $engine engine is not unpacked yet, and that needs root (sudo $0 --engine $engine)"; exit 1; }
+
+    if ! read -r uri key < <(machine_source); then
+        say "cannot find the machine's Debian source in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
+        exit 1
+    fi
+    keyring=$key
+    [[ $keyring == - && -f /usr/share/keyrings/debian-archive-keyring.gpg ]] && keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs"
+    # The same mirror and keyring as the machine's own source, for another suite: a private list,
+    # with its own index and cache folders, so that the machine's apt state is not touched.
+    if [[ $keyring == - ]]; then
+        echo "deb $uri $suite main" >"$dir/apt/sources.list"
+    else
+        echo "deb [signed-by=$keyring] $uri $suite main" >"$dir/apt/sources.list"
+    fi
+    opts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache=$dir/apt/cache"
+        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+        -o Acquire::Languages=none)
+
+    t0=$(now)
+    log=$dir/apt/update.log
+    if ! apt-get "${opts[@]}" update >"$log" 2>&1 || grep -qE '^(E:|W: GPG error|W: The repository)' "$log"; then
+        cat "$log" >&2
+        if grep -qE 'NO_PUBKEY|not signed|EXPKEYSIG|KEYEXPIRED' "$log"; then
+            say "the keyring ($keyring; - is apt's own) cannot verify $suite's index (see above): it lacks the key that signs it"
+        fi
+        say "could not read $suite's package index"
+        exit 1
+    fi
+    say "read $suite's package index in $(since "$t0")"
+
+    t0=$(now)
+    rm -f "$dir/debs/"*.deb
+    # apt fetches as its own unprivileged user when it can write the target folder.
+    id _apt >/dev/null 2>&1 && chown _apt "$dir/debs"
+    if ! (cd "$dir/debs" && apt-get "${opts[@]}" download -q docker.io containerd >"$dir/apt/download.log" 2>&1); then
+        cat "$dir/apt/download.log" >&2
+        say "could not download docker.io and containerd from $suite"
+        exit 1
+    fi
+    say "downloaded $suite's docker.io and containerd ($(du -sh "$dir/debs" | cut -f1)) in $(since "$t0")"
+
+    t0=$(now)
+    rm -rf "$root" "$root.partial"
+    mkdir -p "$root.partial"
+    : >"$dir/versions"
+    for deb in "$dir/debs/"*.deb; do
+        dpkg -x "$deb" "$root.partial"
+        dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd ' ' >>"$dir/versions"
+    done
+    # docker-init points at sid's and trixie's tini-static, which is not unpacked: use bookworm's.
+    if [[ -L $root.partial/usr/bin/docker-init && -x /usr/bin/tini-static ]]; then
+        ln -sfn /usr/bin/tini-static "$root.partial/usr/bin/docker-init"
+    fi
+    touch "$root.partial/.rangectl-ready"
+    mv "$root.partial" "$root"
+    say "unpacked $(paste -sd ',' "$dir/versions" | sed 's/,/, /g') into $root in $(since "$t0")"
+}
+
+# --- the test image ----------------------------------------------------------------------------
+
+ensure_image() {
+    local rootfs applet names
+    if ! timeout 30 docker image inspect busybox:latest >/dev/null 2>&1; then
+        [[ -x /bin/busybox ]] || ensure_packages
+        say "making the busybox:latest test image from Debian's busybox-static"
+        rootfs=$(mktemp -d)
+        mkdir -p "$rootfs/bin"
+        cp /bin/busybox "$rootfs/bin/busybox"
+        for applet in sh ip sleep cat ping ls echo true; do ln -s busybox "$rootfs/bin/$applet"; done
+        if ! tar -C "$rootfs" -c . | timeout 120 docker import - busybox:latest >/dev/null; then
+            rm -rf "$rootfs"
+            say "docker import of the busybox:latest test image failed"
+            exit 1
+        fi
+        rm -rf "$rootfs"
+    fi
+    if [[ $engine == podman ]]; then
+        names=$(timeout 30 docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '(^|/)busybox:latest$' | paste -sd ' ')
+        say "test image on podman: ${names:-none listed}"
+    fi
+}
+
+# --- starting an engine ------------------------------------------------------------------------
+
+# Starts the engine detached from our standard streams (so that nothing waiting on them waits for
+# it), without our lock's descriptor (its containerd and shims would hold the lock for as long as
+# they live) and in a session of its own (so that a terminal's signals do not reach it); sets $pid.
+start_engine() {
+    local data exec log suite root path dockerd extra=()
+    data=$(engine_data_root "$engine")
+    exec=$(engine_exec_root "$engine")
+    log=$(engine_log "$engine")
+    mkdir -p "$data" "$exec"
+    echo "== $(date -u '+%F %T') engine-up: starting the $engine engine" >>"$log"
+    if [[ $engine == podman ]]; then
+        ensure_podman_limits
+        # shellcheck disable=SC2046
+        setsid podman $(podman_globals) system service --time=0 "$RANGECTL_HOST" >>"$log" 2>&1 </dev/null 9>&- &
+        pid=$!
+        return
+    fi
+    path=$PATH
+    dockerd=/usr/sbin/dockerd
+    suite=$(engine_suite "$engine")
+    if [[ -n $suite ]]; then
+        root=$RANGECTL_CACHE/$suite/root
+        # Its dockerd, docker-proxy, containerd and containerd-shim-runc-v2 first; runc is bookworm's.
+        path=$root/usr/sbin:$root/usr/bin:$root/usr/libexec/docker:$PATH
+        dockerd=$root/usr/sbin/dockerd
+        extra+=(--userland-proxy-path "$root/usr/sbin/docker-proxy")
+    fi
+    # dockerd refuses to start while the pid in its pid file exists, even as a zombie that its
+    # parent has not reaped yet (seen after a SIGKILL).
+    pid_alive "$(cat "$(engine_pidfile "$engine")" 2>/dev/null)" || rm -f "$(engine_pidfile "$engine")"
+    # A configuration file of its own: /etc/docker/daemon.json is meant for the machine's engine.
+    [[ -f $data/rangectl-daemon.json ]] || echo '{}' >"$data/rangectl-daemon.json"
+    PATH=$path setsid "$dockerd" --config-file "$data/rangectl-daemon.json" --data-root "$data" \
+        --exec-root "$exec" --pidfile "$(engine_pidfile "$engine")" -H "$RANGECTL_HOST" "${extra[@]}" \
+        >>"$log" 2>&1 </dev/null 9>&- &
+    pid=$!
+}
+
+# podman 4.3 reads /usr/share/containers/containers.conf, /etc/containers/containers.conf, then
+# /etc/containers/containers.conf.d/*.conf: a drop-in of our own leaves the other files alone.
+# Its containers fail to start here ("error setting rlimits") on its default limits, and start
+# with these.
+ensure_podman_limits() {
+    local f=/etc/containers/containers.conf.d/50-rangectl-ulimits.conf want
+    want=$(printf '%s\n' \
+        "# Written by rangectl's scripts/engine-up.sh: podman's containers fail to start on this machine" \
+        "# (\"error setting rlimits\") with its default limits, and start with these." \
+        "[containers]" \
+        'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]')
+    [[ -f $f && $(cat "$f") == "$want" ]] && return 0
+    mkdir -p "${f%/*}"
+    echo "$want" >"$f"
+    say "wrote $f (default_ulimits for podman's containers)"
+}
+
+# Waits (60 s at most) for the engine to answer; prints the end of its log when it does not.
+wait_for_engine() {
+    local log deadline=$((SECONDS + 60))
+    log=$(engine_log "$engine")
+    until engine_answers; do
+        if ! pid_alive "$pid"; then
+            say "the $engine engine (pid $pid) exited before it answered; the end of $log:"
+            tail -n 40 "$log" >&2
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            say "the $engine engine (pid $pid) did not answer within 60 s; the end of $log:"
+            tail -n 40 "$log" >&2
+            return 1
+        fi
+        sleep 0.25
+    done
+}
+
+# --- main --------------------------------------------------------------------------------------
+
+take_lock
+
+if engine_answers; then
+    identity=$(engine_identity || true)
+    running=$(identity_engine "$identity")
+    ours=""
+    if [[ -f $RANGECTL_STATE_PID && -f $RANGECTL_STATE_ENGINE ]]; then
+        recorded=$(cat "$RANGECTL_STATE_ENGINE")
+        valid_engine "$recorded" && pid_runs "$(cat "$RANGECTL_STATE_PID")" "$(engine_marker "$recorded")" && ours=$recorded
+    fi
+    if [[ -n $running && $running == "$engine" ]]; then
+        say "$(identity_text "$identity") at $RANGECTL_HOST (already running$([[ -n $ours ]] && echo ", started by these scripts"))"
+        ensure_image
+        exit 0
+    fi
+    if [[ -z $ours ]]; then
+        say "another engine answers at $RANGECTL_HOST: $(identity_text "${identity:-unknown ? ?}"), and these scripts did not start it (nothing live is recorded in $RANGECTL_STATE_PID)."
+        say "stop it first, or ask for it by name (--engine ${running:-?}); it was left running"
+        exit 1
+    fi
+    say "$(identity_text "$identity") answers (the $ours engine, started by these scripts); stopping it to start $engine"
+    bash "$here/engine-down.sh"
+elif is_root && [[ -f $RANGECTL_STATE_PID || -f $RANGECTL_STATE_ENGINE ]]; then
+    say "the engine recorded in $RANGECTL_STATE_DIR does not answer; cleaning up after it"
+    bash "$here/engine-down.sh"
 fi
 
-if ! docker image inspect busybox:latest >/dev/null 2>&1; then
-    echo "engine-up: building the busybox:latest test image" >&2
-    rootfs=$(mktemp -d)
-    mkdir -p "$rootfs/bin"
-    cp /bin/busybox "$rootfs/bin/busybox"
-    for applet in sh ip sleep cat ping ls echo; do ln -s busybox "$rootfs/bin/$applet"; done
-    tar -C "$rootfs" -c . | docker import - busybox:latest >/dev/null
-    rm -rf "$rootfs"
+if ! is_root; then
+    say "no engine answers at $RANGECTL_HOST (or this user may not use its socket), and starting one needs root: sudo $0 --engine $engine"
+    exit 1
 fi
+ensure_packages
+suite=$(engine_suite "$engine")
+[[ -z $suite ]] || prepare_suite "$suite"
+
+# A socket file that nothing answers on is left over from an engine that was killed.
+if [[ -e $RANGECTL_SOCKET ]]; then
+    if [[ -S $RANGECTL_SOCKET ]]; then
+        rm -f "$RANGECTL_SOCKET"
+    else
+        say "$RANGECTL_SOCKET exists and is not a socket; remove it first"
+        exit 1
+    fi
+fi
+
+say "starting the $engine engine (log: $(engine_log "$engine"))"
+t0=$(now)
+start_engine
+mkdir -p "$RANGECTL_STATE_DIR"
+echo "$engine" >"$RANGECTL_STATE_ENGINE"
+echo "$pid" >"$RANGECTL_STATE_PID"
+if ! wait_for_engine; then
+    bash "$here/engine-down.sh" || true
+    exit 1
+fi
+# dockerd writes its own pid: trust it over the one the shell saw (they are the same when setsid
+# did not have to fork).
+pidfile=$(engine_pidfile "$engine")
+if [[ $engine != podman && -s $pidfile && $(cat "$pidfile") != "$pid" ]]; then
+    pid=$(cat "$pidfile")
+    echo "$pid" >"$RANGECTL_STATE_PID"
+fi
+identity=$(engine_identity || true)
+if [[ $(identity_engine "$identity") != "$engine" ]]; then
+    say "the engine that answers is $(identity_text "${identity:-unknown ? ?}"), not the $engine engine that was started; stopping it"
+    bash "$here/engine-down.sh" || true
+    exit 1
+fi
+say "$(identity_text "$identity") at $RANGECTL_HOST"
+say "the $engine engine (pid $pid) answered in $(since "$t0")"
+ensure_image
+echo started
