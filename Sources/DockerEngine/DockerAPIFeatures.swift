@@ -23,9 +23,12 @@ public struct DockerAPIFeatures: Hashable, Sendable, CustomStringConvertible {
     /// (moby#48597) in the release that added the direct-access protection it turns off (moby#49325).
     static let natUnprotectedGatewayMode = APIVersion(1, 48)
 
-    public init(_ version: APIVersion) {
-        endpointsAtCreate = version >= APIVersion.multipleEndpointsAtCreate
-        interfaceOrder = version >= APIVersion.interfaceOrder
+    /// `podman`: Podman's compatible API, which numbers several endpoints given at create at
+    /// random and ignores `GwPriority` and driver options (ENGINE.md): its NICs are always
+    /// connected one at a time, in order, whatever API version it reports.
+    public init(_ version: APIVersion, podman: Bool = false) {
+        endpointsAtCreate = !podman && version >= APIVersion.multipleEndpointsAtCreate
+        interfaceOrder = !podman && version >= APIVersion.interfaceOrder
         gatewayModeUnprotected = version >= Self.natUnprotectedGatewayMode
         serialRemovals = version < APIVersion.exactEndpointCount
     }

@@ -14,6 +14,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public let apiVersion: APIVersion
     /// What `apiVersion` changes in what is sent.
     public let features: DockerAPIFeatures
+    /// True for Podman's Docker-compatible API (`podman system service`).
+    public let isPodman: Bool
     private let requests: DockerRequests
     let transport: any EngineTransport
     private let prefix: String
@@ -47,7 +49,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             throw EngineError.unsupported("the engine at \(endpoint) speaks API \(server); rangectl needs \(Self.oldestSupported) or newer (Docker 20.10)")
         }
         apiVersion = chosen
-        features = DockerAPIFeatures(chosen)
+        isPodman = v.Components?.contains { $0.Name.hasPrefix("Podman") } ?? false
+        features = DockerAPIFeatures(chosen, podman: isPodman)
         requests = DockerRequests(features: features)
         prefix = "/v\(chosen)"
     }
@@ -70,6 +73,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         }
         return EngineInventory(
             apiVersion: apiVersion,
+            interfaceLayout: isPodman ? .manifestNamesAnyRoute : InterfaceLayout(docker: apiVersion),
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in
                 let config = n.IPAM?.Config?.first

@@ -3,7 +3,10 @@ import Foundation
 // The parts of the Docker Engine API's answers that rangectl reads.
 
 struct VersionResponse: Decodable {
+    struct Component: Decodable { var Name: String }
     var ApiVersion: String
+    /// Podman's compatible API names itself here ("Podman Engine").
+    var Components: [Component]?
     var MinAPIVersion: String?
     var Version: String?
 }

@@ -13,7 +13,7 @@ public struct LiveDecision: Sendable {
     public var fingerprint: String
 
     public init(_ compiled: DesiredRange, _ inventory: EngineInventory) {
-        desired = PrimaryRoute.pinned(compiled, engineOrdersInterfaces: inventory.ordersInterfaces)
+        desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
         diagnostics = Preflight.check(desired, inventory)
         let observed = inventory.observed(range: desired.name)
         reconciliation = diagnostics.hasErrors ? .none : Reconciler.reconcile(desired, observed)

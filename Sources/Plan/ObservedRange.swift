@@ -84,23 +84,24 @@ public struct ObservedContainer: Hashable, Sendable {
 /// collide with. Sorted by name, so nothing depends on the engine's list order.
 public struct EngineInventory: Hashable, Sendable {
     public var apiVersion: APIVersion
+    /// How the engine names a VM's NICs and picks its default route.
+    public var interfaceLayout: InterfaceLayout
     public var cpus: Int
     public var networks: [ObservedNetwork]
     public var containers: [ObservedContainer]
     /// Image references present locally (`repo:tag`).
     public var images: Set<String>
 
-    public init(apiVersion: APIVersion, cpus: Int, networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
+    /// `interfaceLayout` defaults to what Docker gives at `apiVersion`.
+    public init(apiVersion: APIVersion, interfaceLayout: InterfaceLayout? = nil, cpus: Int, networks: [ObservedNetwork],
+                containers: [ObservedContainer], images: Set<String>) {
         self.apiVersion = apiVersion
+        self.interfaceLayout = interfaceLayout ?? InterfaceLayout(docker: apiVersion)
         self.cpus = cpus
         self.networks = networks.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.containers = containers.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.images = images
     }
-
-    /// Whether the engine gives a VM its NICs in manifest order, with the default route through
-    /// the primary (API 1.48 and newer). Before, it orders them itself (see `Preflight.predictedOrder`).
-    public var ordersInterfaces: Bool { apiVersion >= APIVersion.interfaceOrder }
 
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
     public func observed(range: String) -> ObservedRange {

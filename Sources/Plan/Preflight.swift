@@ -54,8 +54,8 @@ public enum Preflight {
                 out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
             }
         }
-        if !inventory.ordersInterfaces {
-            out += nicOrderWarnings(desired)
+        if inventory.interfaceLayout != .manifest {
+            out += nicOrderWarnings(desired, layout: inventory.interfaceLayout)
         }
         return out
     }
@@ -72,42 +72,44 @@ public enum Preflight {
         return name
     }
 
-    /// Before API 1.48 the engine orders a container's NICs itself: non-internal networks first,
-    /// then by network name, and the default route goes through the first one that is not internal.
-    public static func predictedOrder(_ vm: DesiredVM, _ desired: DesiredRange) -> [DesiredInterface] {
-        let internalNetworks = engineInternal(desired)
-        return vm.interfaces.sorted { a, b in
-            let (ia, ib) = (internalNetworks.contains(a.network), internalNetworks.contains(b.network))
-            if ia != ib { return !ia }
-            return "\(desired.name)-\(a.network)".utf8.lexicographicallyPrecedes("\(desired.name)-\(b.network)".utf8)
-        }
-    }
-
     /// Networks the engine itself treats as internal (routed segments are not, see DesiredNetwork).
     public static func engineInternal(_ desired: DesiredRange) -> Set<String> {
         Set(desired.networks.filter(\.engineInternal).map(\.name))
     }
 
-    static func nicOrderWarnings(_ desired: DesiredRange) -> [Diagnostic] {
+    /// Where the engine will not give a VM its NICs by the manifest's names, or will route it by
+    /// default through another NIC than the primary (and rangectl does not set that route itself).
+    static func nicOrderWarnings(_ desired: DesiredRange, layout: InterfaceLayout) -> [Diagnostic] {
         let internalNetworks = engineInternal(desired)
         var out: [Diagnostic] = []
         for vm in desired.vms where vm.interfaces.count > 1 {
-            let predicted = predictedOrder(vm, desired)
-            let route = predicted.first { !internalNetworks.contains($0.network) }
-            let orderDiffers = predicted.map(\.network) != vm.interfaces.map(\.network)
+            let names = layout.names(vm, desired, internal: internalNetworks)
+            let route = layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
+            let primary = vm.interfaces[0].network
+            let orderDiffers = names.map(\.network) != vm.interfaces.map(\.network)
             // A VM with a default route set by rangectl (its own, its router's, or its primary's,
             // see PrimaryRoute) keeps it whatever the engine picks.
-            let routeSet = vm.routes.contains { $0.to == "default" }
-            let routeDiffers = route?.network != vm.interfaces.first?.network && !routeSet
+            let own = vm.routes.first { $0.to == "default" }
+            let routeDiffers = route != primary && own == nil
             guard orderDiffers || routeDiffers else { continue }
-            let real = predicted.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
-            var message = "\(vm.hostname) will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)"
-            if routeDiffers {
-                message += route.map { "; its default route goes through \($0.network), not \(vm.interfaces[0].network)" } ?? "; it gets no default route"
-            } else if let own = vm.routes.first(where: { $0.to == "default" }), own.implicit, route?.network != vm.interfaces.first?.network {
-                message += "; rangectl sets its default route via \(own.via) after start"
+            var parts: [String] = []
+            if orderDiffers {
+                let real = names.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
+                parts.append("will get \(real) on this engine (\(layout.reason))")
             }
-            out.append(.warning(.nicOrder, message, at: vm.location))
+            if routeDiffers {
+                let outward = names.map(\.network).filter { !internalNetworks.contains($0) }
+                if let route {
+                    parts.append("its default route goes through \(route), not \(primary)")
+                } else if outward.isEmpty {
+                    parts.append("it gets no default route")
+                } else {
+                    parts.append("its default route goes through whichever of \(outward.joined(separator: ", ")) the engine picks, not \(primary)")
+                }
+            } else if let own, own.implicit, orderDiffers, route != primary {
+                parts.append("rangectl sets its default route via \(own.via) after start")
+            }
+            out.append(.warning(.nicOrder, vm.hostname + (orderDiffers ? " " : ": ") + parts.joined(separator: "; "), at: vm.location))
         }
         return out
     }

@@ -21,10 +21,12 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        let desired = try CommandSteps.compiledManifest(file).desired!
+        let compiled = try CommandSteps.compiledManifest(file).desired!
         let e = try engine.connect().orExit()
         let inventory = try CommandSteps.observe(e, routes: true)
-        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), apiVersion: inventory.apiVersion, engine: e)
+        // The range as this engine needs it, with the default routes rangectl sets on it.
+        let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
+        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout, engine: e)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
@@ -54,7 +56,7 @@ struct VMStatus {
 }
 
 enum RangeStatus {
-    static func collect(_ desired: DesiredRange, observed: ObservedRange, apiVersion: APIVersion, engine: any ContainerEngine) -> [VMStatus] {
+    static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine) -> [VMStatus] {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
         let prefix = "\(desired.name)-"
@@ -63,9 +65,12 @@ enum RangeStatus {
                 return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
             }
             let live = c.state == "running" ? readInside(c, engine: engine) : nil
-            let predicted = apiVersion < APIVersion.interfaceOrder ? Preflight.predictedOrder(vm, desired) : vm.interfaces
             let internalNetworks = Preflight.engineInternal(desired)
-            let predictedRoute = predicted.first { !internalNetworks.contains($0.network) }?.network
+            let predicted = layout.names(vm, desired, internal: internalNetworks)
+            // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
+            let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
+                vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.subnet.contains(route.via) } }?.network
+            } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
             var nics: [VMStatus.NIC] = c.endpoints.map { e in
                 let network = e.network.hasPrefix(prefix) ? String(e.network.dropFirst(prefix.count)) : e.network
                 let ip = e.configuredIP ?? ""

@@ -62,3 +62,33 @@ struct PrimaryRouteTests {
         #expect(engine.container(named: "t-web")?.routes == ["default via 10.200.2.7"])
     }
 }
+
+/// Podman names NICs in manifest order but routes by default through any network with a gateway:
+/// every multi-NIC VM with an outward primary gets its default route set, and what stays
+/// unpredictable is warned about.
+@Suite
+struct PodmanLayoutTests {
+    func planned(_ text: String) throws -> Planned {
+        let engine = InMemoryEngine(apiVersion: APIVersion(1, 41))
+        engine.interfaceLayout = .manifestNamesAnyRoute
+        return try plan(text, on: engine)
+    }
+
+    @Test func everyMultiNICVMWithAnOutwardPrimaryGetsItsDefaultRoute() throws {
+        let p = try planned(PrimaryRouteTests.text)
+        let routes = Dictionary(uniqueKeysWithValues: p.desired.vms.map { ($0.hostname, $0.routes.map(\.description)) })
+        #expect(routes == ["web": ["default via 10.200.2.7"], "db": ["default via 10.200.1.1"], "one": []])
+        // The names are the manifest's and the routes are set: nothing to warn about.
+        #expect(p.diagnostics.isEmpty, "\(p.diagnostics.map(\.message))")
+    }
+
+    @Test func anInternalPrimaryBesideTwoOutwardNetworksIsWarnedAbout() throws {
+        let p = try planned(lab("  - {hostname: web, image: busybox, networks: [c, a, b]}", networks: """
+              - {name: a, subnet: 10.200.1.0/24}
+              - {name: b, subnet: 10.200.2.0/24}
+              - {name: c, subnet: 10.200.3.0/24, internal: true}
+            """))
+        #expect(p.desired.vms[0].routes.isEmpty)
+        #expect(p.diagnostics.map(\.message) == ["web: its default route goes through whichever of a, b the engine picks, not c"])
+    }
+}

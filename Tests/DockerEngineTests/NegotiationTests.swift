@@ -128,3 +128,29 @@ struct FeaturesTests {
         #expect(f.serialRemovals == serial)
     }
 }
+
+/// Podman's compatible API names itself in `/version`; it gets its NICs connected one at a time
+/// in order (whatever API it reports), and the layout it really gives.
+struct PodmanDetectionTests {
+    static let podmanVersion = RecordingTransport.answer(200, #"{"ApiVersion":"1.41","MinAPIVersion":"1.24","Version":"4.3.1","Components":[{"Name":"Podman Engine","Version":"4.3.1"}]}"#)
+
+    @Test func podmanIsRecognisedAndReportsItsLayout() throws {
+        let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(versionAnswer: Self.podmanVersion))
+        #expect(engine.isPodman)
+        #expect(try engine.inventory().interfaceLayout == .manifestNamesAnyRoute)
+    }
+
+    @Test func dockerIsNotPodmanAndReportsItsVersionsLayout() throws {
+        for (version, layout) in [("1.41", InterfaceLayout.sortedByName), ("1.45", .sortedByName), ("1.48", .manifest), ("1.51", .manifest)] {
+            let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(apiVersion: version))
+            #expect(!engine.isPodman)
+            #expect(try engine.inventory().interfaceLayout == layout, "API \(version)")
+        }
+    }
+
+    @Test func podmanNeverGetsEndpointsAtCreateNorInterfaceOrder() {
+        let features = DockerAPIFeatures(APIVersion(1, 51), podman: true)
+        #expect(!features.endpointsAtCreate && !features.interfaceOrder)
+        #expect(features.gatewayModeUnprotected == DockerAPIFeatures(APIVersion(1, 51)).gatewayModeUnprotected)
+    }
+}

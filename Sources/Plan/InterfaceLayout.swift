@@ -1,0 +1,60 @@
+/// How an engine lays out a VM's NICs: the name each one gets inside the VM and which one carries
+/// the default route. The engine reports it (DockerEngine, from its API version and its kind);
+/// the core decides from this value and never compares API versions (ENGINE.md has the measurements).
+public enum InterfaceLayout: String, Hashable, Sendable {
+    /// Docker 28+ (API 1.48): `GwPriority` and the `ifname` option give the manifest's names and
+    /// order, and the default route through the primary.
+    case manifest
+    /// Docker before API 1.48: non-internal networks first, then by network name, named eth0,
+    /// eth1, ... in that order; the default route through the first non-internal one.
+    case sortedByName
+    /// Podman's compatible API: the manifest's names (rangectl connects the NICs one at a time, in
+    /// order, before start), but a default route through every network with a gateway at one
+    /// metric, so which one wins is not predictable (measured on Podman 4.3).
+    case manifestNamesAnyRoute
+
+    /// What Docker gives at `apiVersion`.
+    public init(docker apiVersion: APIVersion) {
+        self = apiVersion >= APIVersion.interfaceOrder ? .manifest : .sortedByName
+    }
+
+    /// Why the names differ from the manifest's, for warnings.
+    var reason: String {
+        switch self {
+        case .manifest, .manifestNamesAnyRoute: return "the engine names NICs in manifest order"
+        case .sortedByName: return "API below 1.48 orders NICs by name, not manifest order"
+        }
+    }
+
+    /// `vm`'s NICs in the order the engine names them eth0, eth1, ...
+    public func names(_ vm: DesiredVM, _ desired: DesiredRange, internal internalNetworks: Set<String>) -> [DesiredInterface] {
+        switch self {
+        case .manifest, .manifestNamesAnyRoute:
+            return vm.interfaces
+        case .sortedByName:
+            return vm.interfaces.sorted { a, b in
+                let (ia, ib) = (internalNetworks.contains(a.network), internalNetworks.contains(b.network))
+                if ia != ib { return !ia }
+                return "\(desired.name)-\(a.network)".utf8.lexicographicallyPrecedes("\(desired.name)-\(b.network)".utf8)
+            }
+        }
+    }
+
+    /// The network the engine itself routes `vm` by default through; nil when it gives none or
+    /// when which one it picks is not predictable. `internal`: the networks the engine treats as
+    /// internal (no gateway of their own).
+    public func defaultRouteNetwork(_ vm: DesiredVM, _ desired: DesiredRange, internal internalNetworks: Set<String>) -> String? {
+        let outward = names(vm, desired, internal: internalNetworks).filter { !internalNetworks.contains($0.network) }
+        switch self {
+        case .sortedByName:
+            return outward.first?.network
+        case .manifest:
+            // The primary has the highest priority; without a gateway of its own, another one
+            // wins, predictably only when there is just one.
+            if let primary = vm.interfaces.first, !internalNetworks.contains(primary.network) { return primary.network }
+            return outward.count == 1 ? outward[0].network : nil
+        case .manifestNamesAnyRoute:
+            return outward.count == 1 ? outward[0].network : nil
+        }
+    }
+}
