@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import TestSupport
 
@@ -67,13 +68,38 @@ enum LocalEngine {
         return (words[via + 1], words[dev + 1])
     }
 
-    /// Stops dockerd and starts it again with the project's script. Docker 20.10 repairs a stale
-    /// endpoint count (moby#42119) only at start-up.
+    /// The pid of the engine process scripts/engine-up.sh started (nil when it started none).
+    static var startedPid: pid_t? {
+        (try? String(contentsOfFile: "/run/rangectl/engine.pid", encoding: .utf8))
+            .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Stops the engine the project's script started (by its pid) and starts the same one again.
+    /// Docker 20.10 repairs a stale endpoint count (moby#42119) only at start-up.
     static func restart() throws {
-        _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["pkill", "-x", "dockerd"])
-        while (try run(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-x", "dockerd"])).status == 0 { usleep(200_000) }
-        let up = try run(URL(fileURLWithPath: "/bin/bash"), [packageRoot.appendingPathComponent("scripts/engine-up.sh").path])
+        let engine = self.engine
+        let down = try script("engine-down.sh")
+        #expect(down.status == 0, "\(down.stderr)")
+        let up = try script("engine-up.sh", engine.map { ["--engine", $0] } ?? [])
         #expect(up.status == 0, "\(up.stderr)")
+    }
+
+    /// Kills the engine the project's script started, abruptly (SIGKILL, by its pid).
+    static func killAbruptly() throws {
+        let pid = try #require(startedPid, "the engine was not started by scripts/engine-up.sh, so a test cannot stop it")
+        kill(pid, SIGKILL)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, Glibc.kill(pid, 0) == 0 || errno != ESRCH { usleep(100_000) }
+    }
+
+    /// Runs one of the engine scripts (they keep the engine's choice in /run/rangectl/engine).
+    static func script(_ name: String, _ arguments: [String] = []) throws -> RunResult {
+        try run(URL(fileURLWithPath: "/bin/bash"), [packageRoot.appendingPathComponent("scripts/\(name)").path] + arguments)
+    }
+
+    /// Which engine the project's script brought up (20.10, 26, 28, podman), nil when it did not.
+    static var engine: String? {
+        (try? String(contentsOfFile: "/run/rangectl/engine", encoding: .utf8)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// Names of engine objects carrying `io.rangectl.range=<range>`.

@@ -107,10 +107,19 @@ public final class Spawned: @unchecked Sendable {
         return ended
     }
 
-    /// Waits for the end and for all its output; the exit status (or the signal), and whether a signal ended it.
-    public func finish() -> (status: Int32, signalled: Bool) {
+    /// Waits for the end and for all its output; the exit status (or the signal), and whether a
+    /// signal ended it. Bounded: a program still running after `timeout` is killed (SIGKILL), so a
+    /// hung child fails its test instead of hanging the run.
+    public func finish(timeout: TimeInterval = 600) -> (status: Int32, signalled: Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
         var end = poll()
         while end == nil {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                lock.lock()
+                err.append(contentsOf: Array("\n[test harness: killed after \(Int(timeout)) s]\n".utf8))
+                lock.unlock()
+            }
             usleep(2_000)
             end = poll()
         }
