@@ -64,9 +64,20 @@ class UnixHTTP(http.client.HTTPConnection):
         self.sock.connect(SOCK)
 
 
+def engine_api():
+    """The engine's API version as (major, minor), capped at 1.54 as rangectl's is."""
+    conn = UnixHTTP()
+    conn.request("GET", "/version")
+    v = json.loads(conn.getresponse().read())["ApiVersion"]
+    return min(tuple(int(x) for x in v.split(".")), (1, 54))
+
+
+API = None
+
+
 def api(conn, method, path, body=None):
     data = json.dumps(body) if body is not None else None
-    conn.request(method, "/v1.41" + path, body=data, headers={"Content-Type": "application/json"})
+    conn.request(method, "/v%d.%d" % API + path, body=data, headers={"Content-Type": "application/json"})
     r = conn.getresponse()
     payload = r.read()
     if r.status >= 400 and r.status != 404:
@@ -111,14 +122,17 @@ def floor_up(vms):
 
     parallel([net(n, s) for n, s in NETS])
 
+    # The calls rangectl makes on this API: every NIC at create from 1.44, else create and connects.
+    at_create = NETS if API >= (1, 44) else NETS[:1]
+
     def vm(v):
         def job(c):
-            (n0, s0), rest = NETS[0], NETS[1:]
+            n0 = NETS[0][0]
             created = api(c, "POST", f"/containers/create?name={prefix}-vm{v:02d}", {
                 "Hostname": f"vm{v:02d}", "Image": "busybox:latest", "Cmd": ["sleep", "infinity"],
                 "HostConfig": {"NetworkMode": f"{prefix}-{n0}", "NanoCpus": 10**9, "Memory": 512 << 20},
-                "NetworkingConfig": {"EndpointsConfig": {f"{prefix}-{n0}": {"IPAMConfig": {"IPv4Address": ip(s0, v)}}}}})
-            for n, s in rest:
+                "NetworkingConfig": {"EndpointsConfig": {f"{prefix}-{n}": {"IPAMConfig": {"IPv4Address": ip(s, v)}} for n, s in at_create}}})
+            for n, s in NETS[len(at_create):]:
                 api(c, "POST", f"/networks/{prefix}-{n}/connect",
                     {"Container": created["Id"], "EndpointConfig": {"IPAMConfig": {"IPv4Address": ip(s, v)}}})
             api(c, "POST", f"/containers/{created['Id']}/start")
@@ -170,10 +184,10 @@ def recover():
     """Docker before 28.1 can keep a stale endpoint count after parallel removals (moby#42119):
     the network cannot be removed until dockerd restarts. Restart it and clear what is left."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    subprocess.run(["pkill", "-x", "dockerd"])
-    while subprocess.run(["pgrep", "-x", "dockerd"], stdout=subprocess.DEVNULL).returncode == 0:
-        time.sleep(0.2)
-    subprocess.run(["bash", os.path.join(root, "scripts/engine-up.sh")], stdout=subprocess.DEVNULL, check=True)
+    # Only the engine scripts/engine-up.sh started, by its pid; the same engine comes back.
+    engine = open("/run/rangectl/engine").read().strip()
+    subprocess.run(["bash", os.path.join(root, "scripts/engine-down.sh")], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(["bash", os.path.join(root, "scripts/engine-up.sh"), "--engine", engine], stdout=subprocess.DEVNULL, check=True)
     left = subprocess.run(["docker", "ps", "-aq", "--filter", "name=tbench"], stdout=subprocess.PIPE, text=True).stdout.split()
     if left:
         subprocess.run(["docker", "rm", "-f"] + left, stdout=subprocess.DEVNULL)
@@ -194,6 +208,8 @@ def main():
     parser.add_argument("--vms", type=int, default=60)
     parser.add_argument("--bin", default=".build/release/rangectl")
     args = parser.parse_args()
+    global API
+    API = engine_api()
     tmp = tempfile.mkdtemp()
     mpath = os.path.join(tmp, f"{RANGE}.yaml")
     with open(mpath, "w") as f:
@@ -246,12 +262,16 @@ def main():
         t, _ = timed(lambda: cli_up(args.vms)); record("cli script apply", t)
         teardown("cli script destroy", lambda: cli_down(args.vms))
 
-    print(f"{args.vms} VMs x {len(NETS)} NICs, best of {args.rounds} rounds (seconds)")
+    engine = subprocess.run(["docker", "version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"],
+                            stdout=subprocess.PIPE, text=True).stdout.strip()
+    print(f"engine: {engine}; {args.vms} VMs x {len(NETS)} NICs, best of {args.rounds} rounds (seconds)")
     for key in ["floor apply", "rangectl apply", "compose up -d", "cli script apply", "rangectl no-op re-apply",
                 "compose no-op re-run", "floor destroy", "rangectl destroy", "compose down", "cli script destroy"]:
         print(f"  {key:<26} {best.get(key, float('nan')):7.2f}")
     print(f"  rangectl apply / floor     {best['rangectl apply'] / best['floor apply']:7.2f}x")
+    print(f"  rangectl apply / compose   {best['rangectl apply'] / best['compose up -d']:7.2f}x")
     print(f"  rangectl destroy / floor   {best['rangectl destroy'] / best['floor destroy']:7.2f}x")
+    print(f"  rangectl destroy / compose {best['rangectl destroy'] / best['compose down']:7.2f}x")
     print(f"  engine calls: apply {calls['apply']}, no-op re-apply {calls['no-op']}, destroy {calls.get('destroy', '?')}")
     print("  teardowns refused for the engine's stale endpoint count (moby#42119), not timed: "
           + (", ".join(f"{k} {n}x" for k, n in sorted(stale.items())) or "none"))

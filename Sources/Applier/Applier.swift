@@ -7,6 +7,15 @@ public struct ApplyEvent: Sendable {
     public var operation: EngineOperation
     public var seconds: Double
     public var error: String?
+    /// What the operation found and took over instead of creating it (see `CreationConflict`).
+    public var note: String?
+
+    public init(operation: EngineOperation, seconds: Double, error: String?, note: String? = nil) {
+        self.operation = operation
+        self.seconds = seconds
+        self.error = error
+        self.note = note
+    }
 }
 
 /// One failed operation: the engine's error, and whether the engine stopped answering.
@@ -94,8 +103,9 @@ public final class Applier: @unchecked Sendable {
                 while let (index, operation) = state.next(stopping: isStopping) {
                     let start = DispatchTime.now().uptimeNanoseconds
                     var failure: ApplyFailure?
+                    var note: String?
                     do {
-                        try perform(operation)
+                        note = try perform(operation)
                     } catch {
                         var unreachable = false
                         if case .unreachable? = error as? EngineError { unreachable = true }
@@ -104,7 +114,7 @@ public final class Applier: @unchecked Sendable {
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     state.finish(index, failure: failure)
-                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure?.error))
+                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure?.error, note: note))
                 }
                 group.leave()
             }
@@ -118,7 +128,8 @@ public final class Applier: @unchecked Sendable {
         report.notStarted += notStarted
     }
 
-    private func perform(_ operation: EngineOperation) throws {
+    /// Carries out one operation; returns a note when it took over what an interrupted apply left.
+    private func perform(_ operation: EngineOperation) throws -> String? {
         switch operation {
         case let .removeContainer(_, id):
             try engine.removeContainer(id: id)
@@ -129,35 +140,41 @@ public final class Applier: @unchecked Sendable {
                 _ = try engine.createNetwork(n, labels: SpecEncoding.networkLabels(n, range: desired))
             } catch let error as EngineError where error.isCreationConflict {
                 guard case .adopt = try resolve(error, { CreationConflict.network(n, range: desired, in: $0) }) else { throw error }
+                return Self.adopted
             }
         case let .createVM(vm):
-            let id = try createContainer(vm)
+            let (id, note) = try createContainer(vm)
             try engine.startContainer(id: id)
             if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
+            return note
         case let .startVM(vm, id):
             try engine.startContainer(id: id)
             if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
         case let .setRoutes(vm, id):
             try engine.setRoutes(vm, containerID: id, range: desired)
         }
+        return nil
     }
+
+    static let adopted = "found as planned, left by an interrupted apply: adopted"
+    static let recreated = "found half-made by an interrupted apply: created again"
 }
 
 extension Applier {
     /// Creates a VM's container; when its name is taken by the range's own container as planned
     /// (a killed apply's create the engine finished late), takes that one instead, or re-creates
     /// it once if it never started and lacks NICs.
-    private func createContainer(_ vm: DesiredVM) throws -> String {
+    private func createContainer(_ vm: DesiredVM) throws -> (id: String, note: String?) {
         let labels = SpecEncoding.vmLabels(vm, range: desired)
         do {
-            return try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus)
+            return (try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus), nil)
         } catch let error as EngineError where error.isCreationConflict {
             switch try resolve(error, { CreationConflict.vm(vm, range: desired, in: $0) }) {
             case let .adopt(id):
-                return id
+                return (id, Self.adopted)
             case let .recreate(id):
                 try engine.removeContainer(id: id)
-                return try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus)
+                return (try engine.createContainer(vm, range: desired, labels: labels, cpus: cpus), Self.recreated)
             case .absent, .report:
                 throw error
             }

@@ -69,7 +69,8 @@ struct ApplyRunner {
         if let error = e.error {
             return TextEscaping.visible("  ! \(e.operation.summary) \(e.operation.objectName) FAILED after \(time): \(error)") + "\n"
         }
-        return TextEscaping.visible("  \(symbol) \(e.operation.summary) \(e.operation.objectName) (\(time))") + "\n"
+        let note = e.note.map { "; \($0)" } ?? ""
+        return TextEscaping.visible("  \(symbol) \(e.operation.summary) \(e.operation.objectName) (\(time)\(note))") + "\n"
     }
 
     /// The report after the last operation; each line that names an operation or an error is shown

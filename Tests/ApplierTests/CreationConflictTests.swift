@@ -13,7 +13,15 @@ struct CreationConflictTests {
     static let text = lab("  - {hostname: web, image: busybox, networks: [a, b]}\n  - {hostname: db, image: busybox, networks: [a]}")
 
     /// Applies with `late` run once, just before the first call named `call` on `target` takes effect.
-    func apply(_ engine: InMemoryEngine, lateBefore call: String, _ target: String,
+    /// Notes of the progress events, by object name.
+    final class Notes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var notes: [String: String] = [:]
+        func add(_ e: ApplyEvent) { lock.lock(); if let n = e.note { notes[e.operation.objectName] = n }; lock.unlock() }
+        var all: [String: String] { lock.lock(); defer { lock.unlock() }; return notes }
+    }
+
+    func apply(_ engine: InMemoryEngine, lateBefore call: String, _ target: String, notes: Notes = Notes(),
                _ late: @escaping @Sendable (InMemoryEngine, DesiredRange) -> Void) throws -> (Planned, ApplyReport) {
         let p = try plan(Self.text, on: engine)
         let fired = Counter()
@@ -22,7 +30,7 @@ struct CreationConflictTests {
             if c.name == call && c.target == target && fired.next() == 1 { late(engine, desired) }
         }
         defer { engine.beforeCall = nil }
-        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.01, 0.01]) { _ in }
+        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.01, 0.01]) { notes.add($0) }
         return (p, applier.apply(p.reconciliation))
     }
 
@@ -32,12 +40,15 @@ struct CreationConflictTests {
 
     @Test func aNetworkTheKilledApplyCreatedLateIsAdopted() throws {
         let engine = InMemoryEngine()
-        let (_, report) = try apply(engine, lateBefore: "createNetwork", "t-a") { e, desired in
+        let notes = Notes()
+        let (_, report) = try apply(engine, lateBefore: "createNetwork", "t-a", notes: notes) { e, desired in
             let n = desired.networks[0]
             e.addNetwork(name: n.dockerName, subnet: n.subnet.description, labels: Self.labels(SpecEncoding.networkLabels(n, range: desired)))
         }
         #expect(report.succeeded, "\(report.failed.map(\.error))")
         #expect(engine.allNetworks.filter { $0.name == "t-a" }.count == 1)
+        // The progress line says so: it was found, not made.
+        #expect(notes.all == ["t-a": "found as planned, left by an interrupted apply: adopted"])
         #expect(try plan(Self.text, on: engine).reconciliation.changes.isEmpty)
     }
 
@@ -57,7 +68,8 @@ struct CreationConflictTests {
 
     @Test func aNeverStartedContainerMissingANICIsCreatedAgain() throws {
         let engine = InMemoryEngine()
-        let (_, report) = try apply(engine, lateBefore: "createContainer", "t-web") { e, desired in
+        let notes = Notes()
+        let (_, report) = try apply(engine, lateBefore: "createContainer", "t-web", notes: notes) { e, desired in
             // Killed between create and connect (engines before API 1.44): only the primary NIC.
             let vm = desired.vms[0]
             e.addContainer(name: vm.dockerName, labels: Self.labels(SpecEncoding.vmLabels(vm, range: desired)), running: false,
@@ -66,6 +78,7 @@ struct CreationConflictTests {
         #expect(report.succeeded, "\(report.failed.map(\.error))")
         #expect(engine.container(named: "t-web")?.endpoints.count == 2)
         #expect(engine.calls.filter { $0.name == "removeContainer" }.count == 1)
+        #expect(notes.all == ["t-web": "found half-made by an interrupted apply: created again"])
         #expect(try plan(Self.text, on: engine).reconciliation.changes.isEmpty)
     }
 

@@ -18,21 +18,28 @@ extension EndToEnd {
               - {hostname: r, image: busybox:latest, sysctls: {net.ipv4.ip_forward: "1"}, networks: [a, b], command: [sleep, infinity]}
             """ + (1...9).map { "\n  - {hostname: v\($0), image: busybox:latest, networks: [a, b], command: [sleep, infinity]}" }.joined()
 
-        /// Engine restarts needed because dockerd 20.10 kept a wrong endpoint count on a network
-        /// (moby#42119; it repairs the count only at start-up). rangectl removes VMs one at a time
-        /// on such engines, which avoids the race in its own calls; the kill tests can still cut
-        /// requests off half-way.
-        final class Restarts: @unchecked Sendable { var count = 0 }
+        /// What the next applies met. `restarts`: engine restarts needed because dockerd 20.10 kept
+        /// a wrong endpoint count on a network (moby#42119; it repairs the count only at start-up).
+        /// rangectl removes VMs one at a time on such engines, which avoids the race in its own
+        /// calls; the kill tests can still cut requests off half-way.
+        final class Tally: @unchecked Sendable {
+            var restarts = 0
+            /// Next applies that found an object the killed one's request made late, and took it over.
+            var adoptions = 0
+        }
 
-        func convergeAndDestroy(_ range: TestRange, _ what: String, restarts: Restarts = Restarts()) throws -> Bool {
+        func convergeAndDestroy(_ range: TestRange, _ what: String, tally: Tally = Tally()) throws -> Bool {
             let applied = try range.rangectl("apply", "--auto-approve")
+            if applied.stdout.contains("left by an interrupted apply: adopted") || applied.stdout.contains("half-made by an interrupted apply") {
+                tally.adoptions += 1
+            }
             let plan = try range.rangectl("plan", "--detailed-exitcode")
             let full = try LocalEngine.labelled(range.name).containers.filter { !$0.hasSuffix(".routes") }.count == 10
             var destroyed = try range.rangectl("destroy", "--auto-approve")
             if destroyed.status != 0, destroyed.stdout.contains("has active endpoints") {
                 // The error says what to do: restart dockerd and destroy again.
                 #expect(destroyed.stdout.contains("restart dockerd"))
-                restarts.count += 1
+                tally.restarts += 1
                 try LocalEngine.restart()
                 destroyed = try range.rangectl("destroy", "--auto-approve")
             }
@@ -55,16 +62,16 @@ extension EndToEnd {
             let times = ProcessInfo.processInfo.environment["RANGECTL_KILL_MS"].map { $0.split(separator: ",").compactMap { Double($0).map { $0 / 1000 } } }
                 ?? Self.killTimes
             var converged = 0, killed = 0
-            let restarts = Restarts()
+            let tally = Tally()
             for time in times {
                 let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "4", range.path.path])
                 usleep(useconds_t(time * 1_000_000))
                 kill(apply.pid, SIGKILL)
                 let end = apply.finish()
                 if end.signalled && end.status == SIGKILL { killed += 1 }
-                if try convergeAndDestroy(range, "killed \(Int(time * 1000)) ms in", restarts: restarts) { converged += 1 }
+                if try convergeAndDestroy(range, "killed \(Int(time * 1000)) ms in", tally: tally) { converged += 1 }
             }
-            print("interrupted apply (\(LocalEngine.engine ?? "engine")): SIGKILL at \(times.count) moments from \(Int(times.first! * 1000)) ms to \(Int(times.last! * 1000)) ms (\(killed) killed before they ended); \(converged) of \(times.count) times the very next apply converged and destroy left 0 labelled objects (\(restarts.count) needed the dockerd restart the error advises: moby#42119)")
+            print("interrupted apply (\(LocalEngine.engine ?? "engine")): SIGKILL at \(times.count) moments from \(Int(times.first! * 1000)) ms to \(Int(times.last! * 1000)) ms (\(killed) killed before they ended); \(converged) of \(times.count) times the very next apply converged and destroy left 0 labelled objects; \(tally.adoptions) of those applies took over an object the killed one's request made after it died (\(tally.restarts) needed the dockerd restart the error advises: moby#42119)")
             #expect(converged == times.count)
         }
 
@@ -78,16 +85,16 @@ extension EndToEnd {
             let points = ProcessInfo.processInfo.environment["RANGECTL_KILL_POINTS"].map { $0.split(separator: ",").compactMap { Int($0) } }
                 ?? [1, 2, 3, 5, 8, 13, 21, 34, 55, writes - 1]
             var converged = 0
-            let restarts = Restarts()
+            let tally = Tally()
             for point in points {
                 let proxy = try UnixSocketProxy(killAfter: point)
                 let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", ProcessInfo.processInfo.environment["RANGECTL_KILL_PARALLELISM"] ?? "4", "--host", "unix://\(proxy.path)", range.path.path])
                 proxy.watch(apply.pid)
                 let end = apply.finish()
                 #expect(end.signalled && end.status == 9 && proxy.killed, "write \(point): not killed (exit \(end.status))\n\(apply.stdout.suffix(500))")
-                if try convergeAndDestroy(range, "killed after write \(point)", restarts: restarts) { converged += 1 }
+                if try convergeAndDestroy(range, "killed after write \(point)", tally: tally) { converged += 1 }
             }
-            print("interrupted apply (\(LocalEngine.engine ?? "engine")): SIGKILL right after \(points.count) different engine writes (4 in flight); \(converged) of \(points.count) times the next apply converged and destroy left 0 labelled objects (\(restarts.count) dockerd restarts for moby#42119)")
+            print("interrupted apply (\(LocalEngine.engine ?? "engine")): SIGKILL right after \(points.count) different engine writes (4 in flight); \(converged) of \(points.count) times the next apply converged and destroy left 0 labelled objects; \(tally.adoptions) took over an object made late (\(tally.restarts) dockerd restarts for moby#42119)")
             #expect(converged == points.count)
         }
 
@@ -104,9 +111,9 @@ extension EndToEnd {
             #expect(apply.stderr.contains("interrupted: starting no new operation"))
             #expect(apply.stdout.contains("Apply interrupted after") && apply.stdout.contains("not started:"), "\(apply.stdout)")
             #expect(!apply.stdout.contains("Apply complete"))
-            let restarts = Restarts()
-            let done = try convergeAndDestroy(range, name, restarts: restarts)
-            print("interrupted apply: \(name) stopped new work, reported, exit 1; next apply converged: \(done) (dockerd restarts for moby#42119: \(restarts.count))")
+            let tally = Tally()
+            let done = try convergeAndDestroy(range, name, tally: tally)
+            print("interrupted apply: \(name) stopped new work, reported, exit 1; next apply converged: \(done) (dockerd restarts for moby#42119: \(tally.restarts))")
         }
 
         @Test func engineStoppedDuringApplyIsEngineUnreachableAndALaterApplyConverges() throws {
@@ -122,7 +129,7 @@ extension EndToEnd {
             #expect(apply.stderr.contains("[engine-unreachable]"), "\(apply.stderr)")
             // Bring the engine back (as .ci/run does) and converge.
             try LocalEngine.restart()
-            let done = try convergeAndDestroy(range, "after the engine came back", restarts: Restarts())
+            let done = try convergeAndDestroy(range, "after the engine came back", tally: Tally())
             print("engine faults: dockerd stopped during apply -> engine-unreachable, exit 1; after restart the next apply converged: \(done)")
         }
     }
