@@ -44,10 +44,10 @@ struct DockerRequests: Sendable {
     func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) -> JSONValue {
         var endpoints: [(String, JSONValue)] = []
         for (k, i) in vm.interfaces.enumerated().prefix(interfacesAtCreate(vm)) {
-            endpoints.append(("\(range.name)-\(i.network)", endpointConfig(i, index: k)))
+            endpoints.append((EngineNames.object(range.name, i.network), endpointConfig(i, index: k)))
         }
         var hostConfig: [(String, JSONValue)] = [
-            ("NetworkMode", .string("\(range.name)-\(vm.interfaces[0].network)")),
+            ("NetworkMode", .string(EngineNames.object(range.name, vm.interfaces[0].network))),
             ("NanoCpus", .int(min(vm.cpu, cpus) * 1_000_000_000)),
             ("Memory", .int(vm.ramMB * 1_048_576)),
             ("Privileged", .bool(vm.privileged)),
@@ -69,7 +69,7 @@ struct DockerRequests: Sendable {
     /// `POST /networks/<network>/connect` for each NIC not given at create, in manifest order.
     func connects(_ vm: DesiredVM, range: DesiredRange, containerID: String) -> [(network: String, body: JSONValue)] {
         vm.interfaces.enumerated().dropFirst(interfacesAtCreate(vm)).map { k, i in
-            ("\(range.name)-\(i.network)",
+            (EngineNames.object(range.name, i.network),
              .object([("Container", .string(containerID)), ("EndpointConfig", endpointConfig(i, index: k))]))
         }
     }

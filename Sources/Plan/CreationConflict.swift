@@ -31,7 +31,7 @@ public enum CreationConflict {
         let expected = SpecEncoding.vmLabels(vm, range: range)
         guard live.isOwned(by: range.name),
               matches(live.labels, expected, [RangeLabels.vm, RangeLabels.specHash, RangeLabels.interfaces]) else { return .report }
-        let planned = Set(vm.interfaces.map { "\(range.name)-\($0.network)=\($0.ip)" })
+        let planned = Set(vm.interfaces.map { "\(EngineNames.object(range.name, $0.network))=\($0.ip)" })
         let attached = Set(live.endpoints.map { "\($0.network)=\($0.configuredIP ?? "")" })
         if attached == planned && live.endpoints.count == planned.count { return .adopt(id: live.id) }
         return live.state == "created" ? .recreate(id: live.id) : .report

@@ -16,7 +16,7 @@ public enum PlanText {
         var rows: [(kind: ResourceKind, head: String, body: String)] = []
         rows.reserveCapacity(plan.changes.count)
         for change in plan.changes {
-            let shown = change.kind == .network ? "\(plan.range)-\(change.name)" : change.name
+            let shown = change.kind == .network ? EngineNames.object(plan.range, change.name) : change.name
             let head = "  \(change.action.symbol) \(change.kind.rawValue) \(shown)"
             var body = change.detail.joined(separator: "; ")
             if change.action == .create {

@@ -249,9 +249,9 @@ public enum Reconciler {
         }
         // The label matches the manifest: compare with what the engine really has (drift).
         var expected: [String: DesiredInterface] = [:]
-        for i in vm.interfaces { expected["\(desired.name)-\(i.network)"] = i }
+        for i in vm.interfaces { expected[EngineNames.object(desired.name, i.network)] = i }
         for i in vm.interfaces {
-            let dockerNetwork = "\(desired.name)-\(i.network)"
+            let dockerNetwork = EngineNames.object(desired.name, i.network)
             guard let e = live.endpoints.first(where: { $0.network == dockerNetwork }) else {
                 causes.append("\(i.name) \(i.network) was disconnected on the engine")
                 continue

@@ -54,7 +54,7 @@ extension Planner {
             }
             let bridgeIP = checkBridge(n, subnet: subnet, gateway: gateway)
             let network = CheckedNetwork(
-                desired: DesiredNetwork(name: name.value, dockerName: "\(range)-\(name.value)", subnet: subnet, gateway: gateway,
+                desired: DesiredNetwork(name: name.value, dockerName: EngineNames.object(range, name.value), subnet: subnet, gateway: gateway,
                                         reserved: reserved, internal: n.internal?.value ?? false, router: n.router?.value,
                                         bridgeIP: bridgeIP, location: name.location),
                 location: subnetText.location, router: n.router)

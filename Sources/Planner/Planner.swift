@@ -178,7 +178,7 @@ public struct Planner {
                                                    network: network.name, ip: ip, primary: k == 0, auto: !slot.isStatic, router: slot.router))
             }
             vms.append(DesiredVM(
-                hostname: hostname, dockerName: range + "-" + hostname, image: image,
+                hostname: hostname, dockerName: EngineNames.object(range, hostname), image: image,
                 cpu: raw.vms[vmIndex].cpu?.value ?? ManifestSchema.defaultCPU, ramMB: raw.vms[vmIndex].ramMB?.value ?? ManifestSchema.defaultRAM,
                 diskGB: raw.vms[vmIndex].diskGB?.value ?? ManifestSchema.defaultDisk, privileged: raw.vms[vmIndex].privileged?.value ?? false,
                 capAdd: Self.capabilities(raw.vms[vmIndex].capAdd.map(\.value)), sysctls: Self.sorted(raw.vms[vmIndex].sysctls),
