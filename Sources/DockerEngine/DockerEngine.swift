@@ -82,15 +82,27 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             },
             containers: containers.map { c in
                 let name = (c.Names?.first ?? c.Id).drop { $0 == "/" }
+                let labels = c.Labels ?? [:]
                 let endpoints = (c.NetworkSettings?.Networks ?? [:]).map { net, e in
-                    ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 },
-                                     mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 },
-                                     runtimeIP: e.IPAddress.flatMap { $0.isEmpty ? nil : $0 })
+                    let runtime = e.IPAddress.flatMap { $0.isEmpty ? nil : $0 }
+                    return ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 }
+                                                ?? (isPodman ? Self.podmanAddress(network: net, runtime: runtime, labels: labels) : nil),
+                                            mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 }, runtimeIP: runtime)
                 }
-                return ObservedContainer(id: c.Id, name: String(name), labels: c.Labels ?? [:], state: c.State ?? "unknown",
+                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: c.State ?? "unknown",
                                          image: c.Image ?? "", endpoints: endpoints)
             },
             images: present)
+    }
+
+    /// Podman's compatible API never reports an endpoint's configured address (`IPAMConfig` is
+    /// null, measured on 4.3): a running container's is the address it holds; a stopped one's is
+    /// the one rangectl gave it, from its interfaces label (by hand changes to a stopped
+    /// container's addresses cannot be seen on Podman).
+    static func podmanAddress(network: String, runtime: String?, labels: [String: String]) -> String? {
+        if let runtime { return runtime }
+        guard let range = labels[RangeLabels.range] else { return nil }
+        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }?.ip
     }
 
     // MARK: - Networks
@@ -239,7 +251,13 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     private func send(_ method: String, _ path: String, body: JSONValue? = nil) throws -> HTTPResponse {
         counter.add()
-        return try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
+        var response = try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
+        // Podman answers a create whose name another create took a moment before with 500
+        // "... that name is already in use" where Docker says 409 (seen on 4.3): the same conflict.
+        if isPodman && response.status == 500 && String(decoding: response.body.prefix(1000), as: UTF8.self).contains("name is already in use") {
+            response.status = 409
+        }
+        return response
     }
 
     private func get<T: Decodable>(_ path: String) throws -> T {

@@ -72,11 +72,7 @@ public struct ObservedContainer: Hashable, Sendable {
 
     /// The interfaces rangectl gave this container, from its label: (network, address) in order.
     public var assignedInterfaces: [(network: String, ip: String)] {
-        guard let text = labels[RangeLabels.interfaces], !text.isEmpty else { return [] }
-        return text.split(separator: ",").compactMap { item in
-            let parts = item.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-        }
+        SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "")
     }
 }
 

@@ -65,6 +65,14 @@ public enum SpecEncoding {
         vm.interfaces.map { "\($0.network)=\($0.ip)" }.joined(separator: ",")
     }
 
+    /// The interfaces label read back: (network, address) in order; malformed items are skipped.
+    public static func interfaces(label text: String) -> [(network: String, ip: String)] {
+        text.split(separator: ",").compactMap { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+    }
+
     /// The hash of a spec, as its spec-hash label holds it: what the reconciler compares.
     public static func hash(of spec: [(String, JSONValue)]) -> String {
         hash(JSONValue.object(spec).serialized())

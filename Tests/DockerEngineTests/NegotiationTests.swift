@@ -148,6 +148,23 @@ struct PodmanDetectionTests {
         }
     }
 
+    @Test func podmansNameInUse500IsTheConflictItIs() throws {
+        let transport = RecordingTransport(versionAnswer: Self.podmanVersion)
+        let engine = try DockerEngine(endpoint: "e", transport: transport)
+        transport.script("POST", "/v1.41/containers/create?name=t.lock", 500,
+                         #"{"message":"container create: creating container storage: the container name \"t.lock\" is already in use by f3bf. You have to remove that container to be able to reuse that name: that name is already in use"}"#)
+        transport.script("GET", "/v1.41/containers/t.lock/json", 200, #"{"Id":"held","Config":{"Labels":{"io.rangectl.lock-token":"x"}}}"#)
+        let got = try engine.claimLock(name: "t.lock", labels: [])
+        #expect(got.id == "held" && got.labels == ["io.rangectl.lock-token": "x"])
+        // On Docker a 500 stays a 500.
+        let docker = RecordingTransport(apiVersion: "1.41")
+        let dockerEngine = try DockerEngine(endpoint: "e", transport: docker)
+        docker.script("POST", "/v1.41/containers/create?name=t.lock", 500, #"{"message":"that name is already in use"}"#)
+        #expect(throws: EngineError.http(status: 500, message: "that name is already in use", request: "POST /containers/create")) {
+            _ = try dockerEngine.claimLock(name: "t.lock", labels: [])
+        }
+    }
+
     @Test func podmanNeverGetsEndpointsAtCreateNorInterfaceOrder() {
         let features = DockerAPIFeatures(APIVersion(1, 51), podman: true)
         #expect(!features.endpointsAtCreate && !features.interfaceOrder)
