@@ -108,16 +108,26 @@ enum RangeStatus {
         var table: String?
         if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 {
             table = route.output
-            for line in route.output.split(separator: "\n") where line.hasPrefix("default ") {
-                let words = line.split(separator: " ")
-                if let dev = words.firstIndex(of: "dev"), dev + 1 < words.count { defaultInterface = String(words[dev + 1]) }
-            }
+            defaultInterface = defaultRouteInterface(route.output)
         }
         return (names, defaultInterface, table)
     }
 
     /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
     /// reports (names, states, interface names, routes read inside the VM) may hold anything.
+    /// The interface of the default route the kernel uses: of several (Podman adds one per
+    /// network, rangectl one more), the one with the lowest metric, the first listed on a tie.
+    static func defaultRouteInterface(_ table: String) -> String? {
+        var best: (metric: Int, dev: String)?
+        for line in table.split(separator: "\n") where line.hasPrefix("default ") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let dev = words.firstIndex(of: "dev"), dev + 1 < words.count else { continue }
+            let metric = words.firstIndex(of: "metric").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? 0
+            if best == nil || metric < best!.metric { best = (metric, words[dev + 1]) }
+        }
+        return best?.dev
+    }
+
     static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: APIVersion) -> String {
         var out = ""
         func line(_ text: String) { out += TextEscaping.visible(text) + "\n" }

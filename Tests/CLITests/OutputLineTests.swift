@@ -45,3 +45,21 @@ struct OutputLineTests {
             """)
     }
 }
+
+/// Which NIC `status` marks as carrying the default route, from `ip route` inside the VM.
+struct DefaultRouteInterfaceTests {
+    @Test(arguments: [
+        ("default via 10.0.1.1 dev eth0 \n10.0.1.0/24 dev eth0 scope link", "eth0"),
+        // Podman: one per network at metric 100, and rangectl's at metric 0 through the primary.
+        ("default via 10.0.1.1 dev eth0 \ndefault via 10.0.1.1 dev eth0  metric 100 \ndefault via 10.0.2.1 dev eth1  metric 100 ", "eth0"),
+        ("default via 10.0.2.1 dev eth1  metric 100 \ndefault via 10.0.1.1 dev eth0  metric 50", "eth0"),
+        ("default via 10.0.2.1 dev eth1  metric 100 \ndefault via 10.0.1.1 dev eth0  metric 100", "eth1"),
+    ])
+    func theLowestMetricWins(_ table: String, _ dev: String) {
+        #expect(RangeStatus.defaultRouteInterface(table) == dev)
+    }
+
+    @Test func noDefaultRouteIsNone() {
+        #expect(RangeStatus.defaultRouteInterface("10.0.1.0/24 dev eth0 scope link") == nil)
+    }
+}
