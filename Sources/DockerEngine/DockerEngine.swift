@@ -74,6 +74,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         return EngineInventory(
             apiVersion: apiVersion,
             interfaceLayout: isPodman ? .manifestNamesAnyRoute : InterfaceLayout(docker: apiVersion),
+            forwardsBetweenNetworks: !isPodman,
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in
                 let config = n.IPAM?.Config?.first

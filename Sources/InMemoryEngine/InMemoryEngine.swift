@@ -42,6 +42,8 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public var cpus = 2
     /// How it lays out NICs (default: what Docker gives at `apiVersion`).
     public var interfaceLayout: InterfaceLayout?
+    /// Whether it passes traffic routed between its networks (false: as Podman).
+    public var forwardsBetweenNetworks = true
     /// How long each mutating call takes, so that concurrency can be observed.
     public var latency: TimeInterval = 0
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
@@ -116,7 +118,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         try record("inventory", "")
         return locked {
             EngineInventory(
-                apiVersion: apiVersion, interfaceLayout: interfaceLayout, cpus: cpus,
+                apiVersion: apiVersion, interfaceLayout: interfaceLayout, forwardsBetweenNetworks: forwardsBetweenNetworks, cpus: cpus,
                 networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet.description,
                                                          gateway: $0.gateway.description, internal: $0.internal) },
                 containers: containers.map { c in

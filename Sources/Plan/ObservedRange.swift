@@ -82,6 +82,9 @@ public struct EngineInventory: Hashable, Sendable {
     public var apiVersion: APIVersion
     /// How the engine names a VM's NICs and picks its default route.
     public var interfaceLayout: InterfaceLayout
+    /// Whether traffic a router VM forwards between two of the engine's networks gets through
+    /// (Docker: yes, see Routed ranges; Podman 4.3: its firewall drops it, measured).
+    public var forwardsBetweenNetworks: Bool
     public var cpus: Int
     public var networks: [ObservedNetwork]
     public var containers: [ObservedContainer]
@@ -89,9 +92,10 @@ public struct EngineInventory: Hashable, Sendable {
     public var images: Set<String>
 
     /// `interfaceLayout` defaults to what Docker gives at `apiVersion`.
-    public init(apiVersion: APIVersion, interfaceLayout: InterfaceLayout? = nil, cpus: Int, networks: [ObservedNetwork],
-                containers: [ObservedContainer], images: Set<String>) {
+    public init(apiVersion: APIVersion, interfaceLayout: InterfaceLayout? = nil, forwardsBetweenNetworks: Bool = true, cpus: Int,
+                networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
         self.apiVersion = apiVersion
+        self.forwardsBetweenNetworks = forwardsBetweenNetworks
         self.interfaceLayout = interfaceLayout ?? InterfaceLayout(docker: apiVersion)
         self.cpus = cpus
         self.networks = networks.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }

@@ -54,6 +54,9 @@ public enum Preflight {
                 out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
             }
         }
+        if !inventory.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {
+            out.append(.warning(.engineLimit, "this engine drops traffic that a router VM forwards between its networks (measured on Podman 4.3): network '\(routed.name)' and the other segments of \(routed.router ?? "") will get their addresses and routes but will not reach each other through it; use a Docker engine for routed ranges", at: routed.location))
+        }
         if inventory.interfaceLayout != .manifest {
             out += nicOrderWarnings(desired, layout: inventory.interfaceLayout)
         }

@@ -44,5 +44,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case rangeLocked = "range-locked"
     case nicOrder = "nic-order"
     case resourceLimit = "resource-limit"
+    /// A warning: the engine cannot give what the manifest asks (Podman: traffic routed between networks).
+    case engineLimit = "engine-limit"
     case confirmationRequired = "confirmation-required"
 }

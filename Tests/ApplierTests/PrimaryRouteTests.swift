@@ -92,3 +92,31 @@ struct PodmanLayoutTests {
         #expect(p.diagnostics.map(\.message) == ["web: its default route goes through whichever of a, b the engine picks, not c"])
     }
 }
+
+/// Podman drops what a router VM forwards between its networks: a routed range there is warned
+/// about at its first routed network, and applies all the same.
+@Suite
+struct EngineLimitTests {
+    static let routed = lab("""
+          - {hostname: fw, image: busybox, sysctls: {net.ipv4.ip_forward: "1"}, networks: [a, b]}
+          - {hostname: web, image: busybox, networks: [b]}
+        """, networks: "  - {name: a, subnet: 10.200.1.0/24, router: fw}\n  - {name: b, subnet: 10.200.2.0/24, router: fw}")
+
+    @Test func aRoutedRangeOnAnEngineThatDropsForwardedTrafficIsWarned() throws {
+        let engine = InMemoryEngine()
+        engine.forwardsBetweenNetworks = false
+        let p = try plan(Self.routed, on: engine)
+        let limits = p.diagnostics.filter { $0.code == .engineLimit }
+        #expect(limits.count == 1 && limits[0].severity == .warning)
+        #expect(limits.first?.message.contains("network 'a'") == true)
+        #expect(limits.first?.location?.line == 4)
+        #expect(!p.reconciliation.changes.isEmpty)
+    }
+
+    @Test func noWarningWhereTheEngineForwardsOrNothingIsRouted() throws {
+        #expect(try plan(Self.routed, on: InMemoryEngine()).diagnostics.allSatisfy { $0.code != .engineLimit })
+        let engine = InMemoryEngine()
+        engine.forwardsBetweenNetworks = false
+        #expect(try plan(PrimaryRouteTests.text, on: engine).diagnostics.allSatisfy { $0.code != .engineLimit })
+    }
+}

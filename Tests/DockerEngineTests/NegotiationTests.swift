@@ -137,14 +137,16 @@ struct PodmanDetectionTests {
     @Test func podmanIsRecognisedAndReportsItsLayout() throws {
         let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(versionAnswer: Self.podmanVersion))
         #expect(engine.isPodman)
-        #expect(try engine.inventory().interfaceLayout == .manifestNamesAnyRoute)
+        let inventory = try engine.inventory()
+        #expect(inventory.interfaceLayout == .manifestNamesAnyRoute && !inventory.forwardsBetweenNetworks)
     }
 
     @Test func dockerIsNotPodmanAndReportsItsVersionsLayout() throws {
         for (version, layout) in [("1.41", InterfaceLayout.sortedByName), ("1.45", .sortedByName), ("1.48", .manifest), ("1.51", .manifest)] {
             let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(apiVersion: version))
             #expect(!engine.isPodman)
-            #expect(try engine.inventory().interfaceLayout == layout, "API \(version)")
+            let inventory = try engine.inventory()
+            #expect(inventory.interfaceLayout == layout && inventory.forwardsBetweenNetworks, "API \(version)")
         }
     }
 

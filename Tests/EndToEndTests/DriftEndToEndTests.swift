@@ -80,7 +80,7 @@ extension EndToEnd {
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("[ip-in-use]") && refused.stderr.contains("te2e-drift-intruder") && refused.stderr.contains("10.200.50.12"))
             #expect(try d(["inspect", "-f", "{{.Id}} {{.State.Running}}", "te2e-drift-intruder"]).stdout == intruderID.trimmingCharacters(in: .newlines) + " true\n")
-            #expect(try LocalEngine.labelled("te2e-drift").containers == ["te2e-drift-v1", "te2e-drift-v2", "te2e-drift-v3"])
+            #expect(try LocalEngine.vms("te2e-drift") == ["te2e-drift-v1", "te2e-drift-v2", "te2e-drift-v3"])
             let ipInUse = refused.status == 1 && refused.stderr.contains("[ip-in-use]")
 
             print("drift: \(repaired) of \(drifts.count) kinds detected by plan and repaired by apply; ip-in-use \(ipInUse ? "refused" : "NOT refused"), foreign container untouched")

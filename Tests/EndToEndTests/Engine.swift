@@ -68,6 +68,10 @@ enum LocalEngine {
         return (words[via + 1], words[dev + 1])
     }
 
+    /// Whether the engine names NICs in manifest order: Docker from API 1.48, and Podman (rangectl
+    /// connects its NICs one at a time, in order). Docker before 1.48 sorts them by network name.
+    static let namesInManifestOrder: Bool = apiVersion >= (1, 48) || engine == "podman"
+
     /// The pid of the engine process scripts/engine-up.sh started (nil when it started none).
     static var startedPid: pid_t? {
         (try? String(contentsOfFile: "/run/rangectl/engine.pid", encoding: .utf8))
@@ -100,6 +104,11 @@ enum LocalEngine {
     /// Which engine the project's script brought up (20.10, 26, 28, podman), nil when it did not.
     static var engine: String? {
         (try? String(contentsOfFile: "/run/rangectl/engine", encoding: .utf8)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// Names of a range's VM containers (its routes markers, `<vm>.routes`, left out).
+    static func vms(_ range: String) throws -> [String] {
+        try labelled(range).containers.filter { !$0.hasSuffix(".routes") }
     }
 
     /// Names of engine objects carrying `io.rangectl.range=<range>`.

@@ -36,6 +36,11 @@ extension EndToEnd {
             let range = try TestRange("te2e-routed")
             defer { range.destroy() }
             try range.write(Self.body)
+            if LocalEngine.engine == "podman" {
+                // Podman's firewall drops what the firewall VM forwards (measured on 4.3): said, not hidden.
+                let plan = try range.rangectl("plan")
+                #expect(plan.stderr.contains("warning: this engine drops traffic that a router VM forwards") && plan.stderr.contains("[engine-limit]"), "\(plan.stderr)")
+            }
             try range.converge("the segmented range")
 
             // Inside the internal VM the default route goes through the firewall's address.
@@ -48,6 +53,7 @@ extension EndToEnd {
             let gateway = try LocalEngine.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}} {{.Internal}}", "te2e-routed-dmz")
             #expect(gateway.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "10.200.81.254 false")
 
+            guard LocalEngine.engine != "podman" else { return }
             // dmz -> internal works, and only through the firewall: it fails while the firewall is down.
             #expect(try Self.ping(from: "te2e-routed-web01", to: "10.200.82.5"))
             #expect(try LocalEngine.docker("kill", "te2e-routed-firewall").status == 0)
