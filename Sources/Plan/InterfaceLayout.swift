@@ -18,14 +18,6 @@ public enum InterfaceLayout: String, Hashable, Sendable {
         self = apiVersion >= APIVersion.interfaceOrder ? .manifest : .sortedByName
     }
 
-    /// Why the names differ from the manifest's, for warnings.
-    var reason: String {
-        switch self {
-        case .manifest, .manifestNamesAnyRoute: return "the engine names NICs in manifest order"
-        case .sortedByName: return "API below 1.48 orders NICs by name, not manifest order"
-        }
-    }
-
     /// `vm`'s NICs in the order the engine names them eth0, eth1, ...
     public func names(_ vm: DesiredVM, _ desired: DesiredRange, internal internalNetworks: Set<String>) -> [DesiredInterface] {
         switch self {

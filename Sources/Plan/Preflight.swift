@@ -98,7 +98,8 @@ public enum Preflight {
             var parts: [String] = []
             if orderDiffers {
                 let real = names.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
-                parts.append("will get \(real) on this engine (\(layout.reason))")
+                // Only an engine that sorts NICs by name gives them other names than the manifest's.
+                parts.append("will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)")
             }
             if routeDiffers {
                 let outward = names.map(\.network).filter { !internalNetworks.contains($0) }
@@ -109,7 +110,7 @@ public enum Preflight {
                 } else {
                     parts.append("its default route goes through whichever of \(outward.joined(separator: ", ")) the engine picks, not \(primary)")
                 }
-            } else if let own, own.implicit, orderDiffers, route != primary {
+            } else if let own, own.implicit, route != primary {
                 parts.append("rangectl sets its default route via \(own.via) after start")
             }
             out.append(.warning(.nicOrder, vm.hostname + (orderDiffers ? " " : ": ") + parts.joined(separator: "; "), at: vm.location))
