@@ -85,6 +85,19 @@ if [[ $engine == podman ]]; then
         # shellcheck disable=SC2046,SC2086
         timeout 60 podman $(podman_globals) stop -t 2 $running >/dev/null || status=1
     fi
+    # Each `exec` leaves a conmon that lingers 300 s after its session (--exit-delay), even once its
+    # container is gone, and ignores SIGTERM: found by our podman's storage in its command line,
+    # killed by pid (its session is over).
+    storage="--exit-command-arg $(engine_data_root podman)/storage"
+    lingering=()
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        pid_runs "$p" "$storage" && lingering+=("$p")
+    done
+    if ((${#lingering[@]})); then
+        say "stopping ${#lingering[@]} leftover conmon processes of the podman engine (pids ${lingering[*]})"
+        kill -KILL "${lingering[@]}" 2>/dev/null || true
+    fi
 else
     while read -r what p sig; do
         [[ -n $p ]] || continue
