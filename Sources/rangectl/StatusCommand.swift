@@ -59,7 +59,7 @@ enum RangeStatus {
     static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine) -> [VMStatus] {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
-        let prefix = "\(desired.name)-"
+        let prefix = EngineNames.object(desired.name, "")   // what the engine names of its networks start with
         return desired.vms.map { vm in
             guard let c = byVM[vm.hostname.lowercased()] else {
                 return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
