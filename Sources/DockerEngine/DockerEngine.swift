@@ -73,7 +73,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         }
         return EngineInventory(
             apiVersion: apiVersion,
-            interfaceLayout: isPodman ? .manifestNamesAnyRoute : InterfaceLayout(docker: apiVersion),
+            // From the features already decided for the requests: one derivation of that fact.
+            interfaceLayout: features.interfaceOrder ? .manifest : (isPodman ? .manifestNamesAnyRoute : .sortedByName),
             forwardsBetweenNetworks: !isPodman,
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in

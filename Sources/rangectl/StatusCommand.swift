@@ -60,12 +60,12 @@ enum RangeStatus {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
         let prefix = EngineNames.object(desired.name, "")   // what the engine names of its networks start with
+        let internalNetworks = Preflight.engineInternal(desired)
         return desired.vms.map { vm in
             guard let c = byVM[vm.hostname.lowercased()] else {
                 return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
             }
             let live = c.state == "running" ? readInside(c, engine: engine) : nil
-            let internalNetworks = Preflight.engineInternal(desired)
             let predicted = layout.names(vm, desired, internal: internalNetworks)
             // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
             let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
@@ -113,8 +113,6 @@ enum RangeStatus {
         return (names, defaultInterface, table)
     }
 
-    /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
-    /// reports (names, states, interface names, routes read inside the VM) may hold anything.
     /// The interface of the default route the kernel uses: of several (Podman adds one per
     /// network, rangectl one more), the one with the lowest metric, the first listed on a tie.
     static func defaultRouteInterface(_ table: String) -> String? {
@@ -128,6 +126,8 @@ enum RangeStatus {
         return best?.dev
     }
 
+    /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
+    /// reports (names, states, interface names, routes read inside the VM) may hold anything.
     static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: APIVersion) -> String {
         var out = ""
         func line(_ text: String) { out += TextEscaping.visible(text) + "\n" }
