@@ -53,15 +53,17 @@ public final class RangeLock: @unchecked Sendable {
         self.holder = holder
     }
 
-    /// Takes the lock, waiting up to `timeout` seconds (0: fail at once) for another holder.
+    /// Takes the lock, waiting up to `timeout` seconds (0: fail at once) for another holder: it
+    /// looks again every 0.5 s (less for the last wait, so that it gives up at `timeout`). Time,
+    /// both the waits and the expiry of a stale lock, is `clock`'s.
     public static func acquire(_ range: String, on engine: any ContainerEngine, timeout: TimeInterval,
-                               now: () -> Date = Date.init, processAlive: (Int32) -> Bool = RangeLock.processAlive,
+                               clock: any EngineClock = SystemClock(), processAlive: (Int32) -> Bool = RangeLock.processAlive,
                                host: String = ProcessInfo.processInfo.hostName) throws -> RangeLock {
-        let start = now()
+        let start = clock.now()
         let token = UUID().uuidString
         let name = name(of: range)
         while true {
-            let since = now()
+            let since = clock.now()
             let labels = RangeLabels.common(range: range, manifestLabels: []) + [
                 KeyValue(tokenLabel, token),
                 KeyValue("io.rangectl.lock-user", ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
@@ -77,13 +79,13 @@ public final class RangeLock: @unchecked Sendable {
             }
             if holder.token == token { return RangeLock(engine: engine, holder: holder) }
             let crashed = holder.host == host && holder.pid > 0 && !processAlive(holder.pid)
-            if crashed || holder.expires < now() {
+            if crashed || holder.expires < clock.now() {
                 try engine.releaseLock(id: holder.id)
                 continue
             }
-            let waited = now().timeIntervalSince(start)
+            let waited = clock.now().timeIntervalSince(start)
             if waited >= timeout { throw LockError.held(holder, lockName: name, waited: waited) }
-            Thread.sleep(forTimeInterval: min(0.5, max(0.05, timeout - waited)))
+            clock.sleep(min(0.5, max(0.05, timeout - waited)))
         }
     }
 

@@ -5,14 +5,16 @@ import Plan
 /// table) that meets a server error (5xx) or no answer is tried again after 0.2 s, 0.4 s, 0.8 s,
 /// then the fault is reported. Writes are sent exactly once: repeating a create or a connect
 /// blindly could do it twice, so a failed write is reported and the next apply, which observes
-/// first, decides again.
+/// first, decides again. The waits are asked of `clock`.
 public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public let base: any ContainerEngine
     public let delays: [TimeInterval]
+    public let clock: any EngineClock
 
-    public init(_ base: any ContainerEngine, delays: [TimeInterval] = [0.2, 0.4, 0.8]) {
+    public init(_ base: any ContainerEngine, delays: [TimeInterval] = [0.2, 0.4, 0.8], clock: any EngineClock = SystemClock()) {
         self.base = base
         self.delays = delays
+        self.clock = clock
     }
 
     public var endpoint: String { base.endpoint }
@@ -33,7 +35,7 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
             do {
                 return try body()
             } catch where Self.isTransient(error) && attempt < delays.count {
-                Thread.sleep(forTimeInterval: delays[attempt])
+                clock.sleep(delays[attempt])
                 attempt += 1
             }
         }

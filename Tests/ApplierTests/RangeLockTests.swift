@@ -4,7 +4,8 @@ import InMemoryEngine
 import Plan
 import Testing
 
-/// The range lock: one holder at a time, a crashed holder never blocks for ever, foreign objects untouched.
+/// The range lock: one holder at a time, a crashed holder never blocks for ever, foreign objects
+/// untouched. Waits and expiry run on a manual clock: the tests assert the waits asked for, not seconds.
 struct RangeLockTests {
     @Test func aSecondRunIsRefusedNamingTheHolderUntilTheFirstReleases() throws {
         let engine = InMemoryEngine()
@@ -26,20 +27,40 @@ struct RangeLockTests {
     @Test func waitingEndsWhenTheHolderReleases() throws {
         let engine = InMemoryEngine()
         let first = try RangeLock.acquire("t", on: engine, timeout: 0, host: "a")
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { first.release() }
-        let start = Date()
-        let second = try RangeLock.acquire("t", on: engine, timeout: 10, host: "b")
-        #expect(Date().timeIntervalSince(start) >= 0.25)
+        let clock = ManualClock()
+        clock.onSleep = { waits in if waits == 3 { first.release() } }
+        let second = try RangeLock.acquire("t", on: engine, timeout: 10, clock: clock, host: "b")
+        // It looked every half second and took the lock at the first look after the release.
+        #expect(clock.sleeps == [0.5, 0.5, 0.5])
+        #expect(second.holder.host == "b")
+        #expect(engine.calls.filter { $0.name == "claimLock" }.count == 1 + 4)
         second.release()
     }
 
-    @Test func waitingGivesUpAfterTheTimeout() throws {
+    @Test func waitingGivesUpAtTheTimeoutNamingTheHolderAndTheWait() throws {
         let engine = InMemoryEngine()
         let first = try RangeLock.acquire("t", on: engine, timeout: 0, host: "a")
         defer { first.release() }
-        let start = Date()
-        #expect(throws: LockError.self) { _ = try RangeLock.acquire("t", on: engine, timeout: 0.3, host: "b") }
-        #expect(Date().timeIntervalSince(start) >= 0.3)
+        let clock = ManualClock()
+        do {
+            _ = try RangeLock.acquire("t", on: engine, timeout: 1.25, clock: clock, host: "b")
+            Issue.record("the second run got the lock")
+        } catch let LockError.held(holder, name, waited) {
+            #expect(name == "t.lock" && holder.host == "a")
+            #expect(waited == 1.25)
+        }
+        // The last wait is shortened so that it gives up at the timeout, not after it.
+        #expect(clock.sleeps == [0.5, 0.5, 0.25])
+        #expect(engine.container(named: "t.lock")?.labels[RangeLock.tokenLabel] == first.holder.token)
+    }
+
+    @Test func noTimeoutMeansNoWait() throws {
+        let engine = InMemoryEngine()
+        let first = try RangeLock.acquire("t", on: engine, timeout: 0, host: "a")
+        defer { first.release() }
+        let clock = ManualClock()
+        #expect(throws: LockError.self) { _ = try RangeLock.acquire("t", on: engine, timeout: 0, clock: clock, host: "b") }
+        #expect(clock.sleeps.isEmpty)
     }
 
     @Test func aCrashedHolderOnThisHostIsBrokenAtOnce() throws {
@@ -55,11 +76,26 @@ struct RangeLockTests {
 
     @Test func aLockFromAnotherHostHoldsUntilItExpires() throws {
         let engine = InMemoryEngine()
-        _ = try RangeLock.acquire("t", on: engine, timeout: 0, host: "elsewhere")
-        #expect(throws: LockError.self) { _ = try RangeLock.acquire("t", on: engine, timeout: 0, host: "here") }
-        let later = Date().addingTimeInterval(RangeLock.lifetime + 60)
-        let taken = try RangeLock.acquire("t", on: engine, timeout: 0, now: { later }, host: "here")
+        let clock = ManualClock()
+        _ = try RangeLock.acquire("t", on: engine, timeout: 0, clock: clock, host: "elsewhere")
+        clock.advance(by: RangeLock.lifetime - 1)
+        #expect(throws: LockError.self) { _ = try RangeLock.acquire("t", on: engine, timeout: 0, clock: clock, host: "here") }
+        clock.advance(by: 2)
+        let taken = try RangeLock.acquire("t", on: engine, timeout: 0, clock: clock, host: "here")
         #expect(taken.holder.host == "here")
+        #expect(clock.sleeps.isEmpty)
+    }
+
+    @Test func aLockThatExpiresWhileWaitingIsBrokenAtTheNextLook() throws {
+        let engine = InMemoryEngine()
+        let clock = ManualClock()
+        _ = try RangeLock.acquire("t", on: engine, timeout: 0, clock: clock, host: "elsewhere")
+        let taken = try RangeLock.acquire("t", on: engine, timeout: 2 * RangeLock.lifetime, clock: clock, host: "here")
+        #expect(taken.holder.host == "here")
+        // Broken at the first half-second look after its expiry, not before.
+        let waited = clock.sleeps.reduce(0, +)
+        #expect(waited > RangeLock.lifetime && waited <= RangeLock.lifetime + 0.5)
+        #expect(engine.calls.filter { $0.name == "releaseLock" }.count == 1)
     }
 
     @Test func aForeignObjectWithTheLocksNameIsNeverRemoved() throws {
