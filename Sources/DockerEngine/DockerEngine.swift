@@ -24,17 +24,20 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// Held while a container is removed when `features.serialRemovals`: concurrent removals
     /// there can corrupt a network's endpoint counter (moby#42119).
     private let removals = NSLock()
+    /// What the waits between tries of a network removal are asked of.
+    private let clock: any EngineClock
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
-    public convenience init(endpoint: DockerEndpoint) throws {
-        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint))
+    public convenience init(endpoint: DockerEndpoint, clock: any EngineClock = SystemClock()) throws {
+        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint), clock: clock)
     }
 
     /// The same over any transport (the tests' recording one); `endpoint` names it in messages.
-    init(endpoint: String, transport: any EngineTransport) throws {
+    init(endpoint: String, transport: any EngineTransport, clock: any EngineClock = SystemClock()) throws {
         self.endpoint = endpoint
         self.transport = transport
+        self.clock = clock
         let response = try transport.send("GET", "/version", body: nil, timeout: 15)
         counter.add()
         guard response.status == 200, let v = try? JSONDecoder().decode(VersionResponse.self, from: response.body),
@@ -129,7 +132,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
                 guard delay <= 2 else {
                     throw EngineError.http(status: status, message: message + "; if no container uses it any more, the engine kept a stale endpoint (a known Docker bug): restart dockerd and run the command again", request: request)
                 }
-                Thread.sleep(forTimeInterval: delay)
+                clock.sleep(delay)
                 delay *= 2
             }
         }
