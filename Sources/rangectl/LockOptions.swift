@@ -12,10 +12,11 @@ struct LockOptions: ParsableArguments {
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
     }
 
-    /// Takes the range's lock on the engine, or a `range-locked` diagnostic naming who holds it.
-    func acquire(_ range: String, on engine: any ContainerEngine) -> Result<RangeLock, Diagnostic> {
+    /// Takes the range's lock on the engine, or a `range-locked` diagnostic naming who holds it
+    /// and how long it waited (on `clock`, the system's but in tests).
+    func acquire(_ range: String, on engine: any ContainerEngine, clock: any EngineClock = SystemClock()) -> Result<RangeLock, Diagnostic> {
         do {
-            return .success(try RangeLock.acquire(range, on: engine, timeout: lockTimeout))
+            return .success(try RangeLock.acquire(range, on: engine, timeout: lockTimeout, clock: clock))
         } catch let LockError.held(holder, name, waited) {
             let expiry = ISO8601DateFormatter().string(from: holder.expires)
             let waitedText = waited > 0 ? String(format: "; waited %.0f s", waited) : ""
