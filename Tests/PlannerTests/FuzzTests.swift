@@ -6,9 +6,12 @@ import RangeDiagnostics
 import Testing
 
 /// Hostile manifests: a mutation fuzzer over the parser and the planner, seeded from manifests/.
-/// Every input must end without a crash, within 1 s, and either valid or rejected with located
-/// diagnostics only. RANGECTL_FUZZ_INPUTS sets the count (default 100,000), RANGECTL_FUZZ_SEED
-/// replays a run. Inputs that found bugs are kept in FuzzCorpus/ and replayed every run.
+/// Every input must end without a crash, and either valid or rejected with located diagnostics
+/// only. How long an input takes is printed (the slowest, and which it was), never asserted: that
+/// is the machine's figure; the work hostile input can cause is bounded by the composer's limits,
+/// which ManifestTests asserts as behaviour (yaml-limit for alias bombs and deep nesting).
+/// RANGECTL_FUZZ_INPUTS sets the count (default 100,000), RANGECTL_FUZZ_SEED replays a run.
+/// Inputs that found bugs are kept in FuzzCorpus/ and replayed every run.
 @Suite(.serialized)
 struct FuzzTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -37,6 +40,8 @@ struct FuzzTests {
         var valid = 0
         var rejected = 0
         var slowest: Double = 0
+        /// The slowest input, described, for the printed figure.
+        var slowestInput = ""
         var failures: [String] = []
     }
 
@@ -46,8 +51,10 @@ struct FuzzTests {
         let compiled = RangeCompiler.compile(input, file: "fuzz.yaml", pins: [])
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         outcome.inputs += 1
-        outcome.slowest = max(outcome.slowest, seconds)
-        if seconds > 1 { outcome.failures.append("took \(seconds) s: \(describe(input))") }
+        if seconds > outcome.slowest {
+            outcome.slowest = seconds
+            outcome.slowestInput = describe(input)
+        }
         if let range = compiled.desired {
             outcome.valid += 1
             // A valid plan is sound: every address in its subnet, none twice on a network.
@@ -156,7 +163,7 @@ struct FuzzTests {
             if outcome.inputs % 97 == 0 { pool = seeds }
         }
         let elapsed = Date().timeIntervalSince(start)
-        print("fuzz: \(outcome.inputs) inputs (seed \(seed)) in \(String(format: "%.1f", elapsed)) s: \(outcome.valid) valid, \(outcome.rejected) rejected with located diagnostics, slowest \(String(format: "%.3f", outcome.slowest)) s, \(outcome.failures.count) failures")
+        print("fuzz: \(outcome.inputs) inputs (seed \(seed)) in \(String(format: "%.1f", elapsed)) s: \(outcome.valid) valid, \(outcome.rejected) rejected with located diagnostics, slowest \(String(format: "%.3f", outcome.slowest)) s (\(outcome.slowestInput.prefix(120))), \(outcome.failures.count) failures")
         #expect(outcome.failures.isEmpty, "seed \(seed): \(outcome.failures.prefix(5))")
         #expect(outcome.inputs >= count)
     }
