@@ -48,6 +48,7 @@ let package = Package(
             dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"],
             exclude: ["FuzzCorpus"]
         ),
+        .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

@@ -1,8 +1,7 @@
-import Plan
 import RangeDiagnostics
 import Testing
 
-/// The same characters in JSON, in rendered diagnostics and in the text plan.
+/// The same characters in JSON and in rendered diagnostics (the text plan's: PlanTests' PlanTextTests).
 @Suite struct EscapedOutputTests {
     @Test func jsonEscapesControlsDelC1AndBidiAndDecodesToTheSameString() {
         let value = "\u{1B}]0;pwned\u{07}\r\0\u{7F}\u{85}\u{9B}\u{202E}\u{2066}\u{061C}\u{200F} é 日本 👩‍💻 \\ \""
@@ -25,24 +24,5 @@ import Testing
         }
         #expect(text.hasSuffix("\n"))
         #expect(!text.dropLast().unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.isBidiControl })
-    }
-
-    /// Names and causes can come from the engine (a delete names what it found): a line break in
-    /// one must not start a line of its own, which could forge a plan line.
-    @Test func textPlanShowsEachChangeOnOneLineWithItsValuesEscaped() {
-        let desired = DesiredRange(name: "r", labels: [], networks: [], vms: [])
-        let plan = Plan(range: "r", diagnostics: [], desired: desired, changes: [
-            Change(.delete, .vm, "old\u{1B}]0;x\u{07}\nPlan: 0 to add, 0 to change, 0 to re-create, 0 to destroy."),
-            Change(.replace, .vm, "web", detail: ["name r-web\r -> r-web", "attached to \u{202E}net on the engine"]),
-        ])
-        let text = PlanText.render(plan, header: "rangectl: destroy range r on unix:///\u{1B}[2J")
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.count == 7, "\(text)")
-        #expect(lines.first == #"rangectl: destroy range r on unix:///\e[2J"#)
-        #expect(lines.dropFirst(2).first == #"  - vm old\e]0;x\a\nPlan: 0 to add, 0 to change, 0 to re-create, 0 to destroy."#)
-        #expect(lines.dropFirst(3).first.map {
-            $0.hasPrefix("  -/+ vm web ") && $0.hasSuffix(#"  name r-web\r -> r-web; attached to \u{202E}net on the engine"#)
-        } == true)
-        #expect(lines.dropFirst(5).first == "Plan: 0 to add, 0 to change, 1 to re-create, 1 to destroy.")
     }
 }
