@@ -79,19 +79,20 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in
                 let config = n.IPAM?.Config?.first
-                return ObservedNetwork(id: n.Id, name: n.Name, labels: n.Labels ?? [:], subnet: config?.Subnet,
-                                       gateway: config?.Gateway, internal: n.Internal ?? false)
+                return ObservedNetwork(id: n.Id, name: n.Name, labels: n.Labels ?? [:],
+                                       subnet: config?.Subnet.flatMap { try? IPv4Subnet.parse($0, allowedPrefixes: 0...32).get() },
+                                       gateway: config?.Gateway.flatMap(IPv4Address.init), internal: n.Internal ?? false)
             },
             containers: containers.map { c in
                 let name = (c.Names?.first ?? c.Id).drop { $0 == "/" }
                 let labels = c.Labels ?? [:]
                 let endpoints = (c.NetworkSettings?.Networks ?? [:]).map { net, e in
-                    let runtime = e.IPAddress.flatMap { $0.isEmpty ? nil : $0 }
-                    return ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 }
+                    let runtime = e.IPAddress.flatMap(IPv4Address.init)
+                    return ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap(IPv4Address.init)
                                                 ?? (isPodman ? Self.podmanAddress(network: net, runtime: runtime, labels: labels) : nil),
                                             mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 }, runtimeIP: runtime)
                 }
-                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: c.State ?? "unknown",
+                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: ContainerState(c.State ?? "unknown"),
                                          image: c.Image ?? "", endpoints: endpoints)
             },
             images: present)
@@ -101,10 +102,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// null, measured on 4.3): a running container's is the address it holds; a stopped one's is
     /// the one rangectl gave it, from its interfaces label (by hand changes to a stopped
     /// container's addresses cannot be seen on Podman).
-    static func podmanAddress(network: String, runtime: String?, labels: [String: String]) -> String? {
+    static func podmanAddress(network: String, runtime: IPv4Address?, labels: [String: String]) -> IPv4Address? {
         if let runtime { return runtime }
         guard let range = labels[RangeLabels.range] else { return nil }
-        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }?.ip
+        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }
+            .flatMap { IPv4Address($0.ip) }
     }
 
     // MARK: - Networks

@@ -119,11 +119,11 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return locked {
             EngineInventory(
                 apiVersion: apiVersion, interfaceLayout: interfaceLayout, forwardsBetweenNetworks: forwardsBetweenNetworks, cpus: cpus,
-                networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet.description,
-                                                         gateway: $0.gateway.description, internal: $0.internal) },
+                networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet,
+                                                         gateway: $0.gateway, internal: $0.internal) },
                 containers: containers.map { c in
-                    ObservedContainer(id: c.id, name: c.name, labels: c.labels, state: c.running ? "running" : (c.started ? "exited" : "created"),
-                                      image: c.image, endpoints: c.endpoints.map { ObservedEndpoint(network: $0.network, configuredIP: $0.ip, mac: nil) })
+                    ObservedContainer(id: c.id, name: c.name, labels: c.labels, state: c.running ? .running : (c.started ? .exited : .created),
+                                      image: c.image, endpoints: c.endpoints.map { ObservedEndpoint(network: $0.network, configuredIP: IPv4Address($0.ip), mac: nil) })
                 },
                 images: images)
         }

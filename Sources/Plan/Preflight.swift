@@ -15,16 +15,15 @@ public enum Preflight {
                 out.append(.error(.nameConflict, "network \(n.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the network or remove the other one", at: n.location))
             }
             for other in foreignNetworks where other.name != n.dockerName {
-                guard let text = other.subnet, case let .success(subnet) = IPv4Subnet.parse(text, allowedPrefixes: 0...32),
-                      subnet.overlaps(n.subnet) else { continue }
+                guard let subnet = other.subnet, subnet.overlaps(n.subnet) else { continue }
                 let owner = other.labels[RangeLabels.range].map { " (range \($0))" } ?? ""
                 out.append(.error(.subnetConflict, "subnet \(n.subnet) of network '\(n.name)' overlaps \(subnet) of engine network \(other.name)\(owner), which this range does not own", at: n.location))
             }
         }
         // Addresses foreign containers hold on the range's networks: the plan must not assign them.
-        var foreignHolders: [String: String] = [:]   // "<docker network>/<ip>" -> container name
+        var foreignHolders: [EngineAddress: String] = [:]   // container names
         for c in inventory.containers where !c.isOwned(by: range) {
-            for e in c.endpoints { if let ip = e.heldIP { foreignHolders["\(e.network)/\(ip)"] = c.name } }
+            for e in c.endpoints { if let ip = e.heldIP { foreignHolders[EngineAddress(network: e.network, ip: ip)] = c.name } }
         }
         var missingImages: Set<String> = []
         for vm in desired.vms {
@@ -32,7 +31,7 @@ public enum Preflight {
                 out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
             }
             for i in vm.interfaces {
-                if let holder = foreignHolders["\(EngineNames.object(range, i.network))/\(i.ip)"] {
+                if let holder = foreignHolders[EngineAddress(network: EngineNames.object(range, i.network), ip: i.ip)] {
                     out.append(.error(.ipInUse, "address \(i.ip) that \(vm.hostname) needs on network '\(i.network)' is held by container \(holder), which range \(range) does not own and never touches; free the address or give \(vm.hostname) another", at: vm.location))
                 }
             }

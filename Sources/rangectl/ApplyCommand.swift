@@ -73,7 +73,7 @@ struct ApplyCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if !json { PlanCommand.show(live.plan, json: false) }
-        if live.reconciliation.phases.isEmpty {
+        if live.reconciliation.graph.isEmpty {
             if json {
                 finish(live.plan, report: ApplyReport())
             } else if let calls = engineCalls(engineInUse) {

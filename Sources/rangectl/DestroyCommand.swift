@@ -34,7 +34,7 @@ struct DestroyCommand: ParsableCommand {
         let empty = DesiredRange(name: compilation.rangeName, labels: [], networks: [], vms: [])
         Terminal.write(PlanText.render(Plan(range: compilation.rangeName, diagnostics: [], desired: empty, changes: teardown.changes),
                                        header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
-        guard !teardown.phases.isEmpty else { return }
+        guard !teardown.graph.isEmpty else { return }
         let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false)
         let report = try runner.run(teardown, verb: "destroy")
         if !report.succeeded { throw ExitCode(1) }

@@ -58,7 +58,7 @@ enum LivePlanning {
         }
         let reconciliation = decision.reconciliation
         let plan = Plan(range: decision.desired.name, diagnostics: diagnostics, desired: decision.desired, changes: reconciliation.changes,
-                        engine: info, fingerprint: decision.fingerprint)
+                        engine: info, fingerprint: decision.fingerprint, operations: reconciliation.graph)
         return LivePlan(plan: plan, reconciliation: reconciliation, inventory: inventory)
     }
 }

@@ -44,3 +44,8 @@ func apply(_ text: String, on engine: InMemoryEngine, parallelism: Int = 8) thro
 func describe(_ changes: [Change]) -> [String] {
     changes.map { c in "\(c.action.rawValue) \(c.kind.rawValue) \(c.name)" + (c.detail.isEmpty ? "" : ": " + c.detail.joined(separator: "; ")) }
 }
+
+/// The graph's nodes in plan order as `id <- [dependencies]`.
+func edges(_ graph: OperationGraph) -> [String] {
+    graph.nodes.map { "\($0.id) <- [\($0.dependsOn.joined(separator: ", "))]" }
+}
