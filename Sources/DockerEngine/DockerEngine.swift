@@ -16,14 +16,13 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public let features: DockerAPIFeatures
     /// True for Podman's Docker-compatible API (`podman system service`).
     public let isPodman: Bool
+    /// What the core is told this engine can do (from `features`: one derivation of those facts).
+    public let capabilities: EngineCapabilities
     private let requests: DockerRequests
     let transport: any EngineTransport
     private let prefix: String
     /// Engine calls made, for the benchmark's report.
     private let counter = CallCounter()
-    /// Held while a container is removed when `features.serialRemovals`: concurrent removals
-    /// there can corrupt a network's endpoint counter (moby#42119).
-    private let removals = NSLock()
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
@@ -51,6 +50,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         apiVersion = chosen
         isPodman = v.Components?.contains { $0.Name.hasPrefix("Podman") } ?? false
         features = DockerAPIFeatures(chosen, podman: isPodman)
+        capabilities = features.capabilities(engineName: "\(isPodman ? "Podman" : "Docker") \(v.Version ?? "(version unknown)")")
         requests = DockerRequests(features: features)
         prefix = "/v\(chosen)"
     }
@@ -68,14 +68,12 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         // both go through the normalisation the manifest's names get, so the two sides compare.
         var present: Set<String> = []
         for i in images {
-            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(Preflight.normalizedImage(tag)) }
-            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(Preflight.normalizedImage(digest)) }
+            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(capabilities.imageNaming.canonical(tag)) }
+            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(capabilities.imageNaming.canonical(digest)) }
         }
         return EngineInventory(
             apiVersion: apiVersion,
-            // From the features already decided for the requests: one derivation of that fact.
-            interfaceLayout: features.interfaceOrder ? .manifest : (isPodman ? .manifestNamesAnyRoute : .sortedByName),
-            forwardsBetweenNetworks: !isPodman,
+            capabilities: capabilities,
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in
                 let config = n.IPAM?.Config?.first
@@ -92,7 +90,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
                                                 ?? (isPodman ? Self.podmanAddress(network: net, runtime: runtime, labels: labels) : nil),
                                             mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 }, runtimeIP: runtime)
                 }
-                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: ContainerState(c.State ?? "unknown"),
+                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: ContainerState(engineWord: c.State ?? "unknown"),
                                          image: c.Image ?? "", endpoints: endpoints)
             },
             images: present)
@@ -153,14 +151,9 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         try call("POST", "/containers/\(id)/start", allow: [304])
     }
 
-    /// Removes a container (running or not). With `features.serialRemovals` (before API 1.49) one removal at a time:
-    /// releasing endpoints of one network concurrently can leave that network with a stale
-    /// endpoint count that only a dockerd restart repairs (measured: 3 of 40 parallel teardowns of
-    /// 16 containers; 0 of 40 sequential ones, at about 1.3x their time).
+    /// Removes a container (running or not). Before API 1.49 removals of containers on one network
+    /// must not overlap (see `capabilities`): the plan's graph orders them, this call does not.
     public func removeContainer(id: String) throws {
-        let serial = features.serialRemovals
-        if serial { removals.lock() }
-        defer { if serial { removals.unlock() } }
         try call("DELETE", "/containers/\(id)?force=true&v=true", allow: [404])
     }
 

@@ -54,23 +54,27 @@ struct VMStep {
 /// - a network's create, for the removal of the network that held its name or an overlapping pool;
 /// - a VM's create, for the creates of its own networks (no other) and the removal of whatever
 ///   held its name or one of its addresses;
-/// - a VM's start, for its create; its routes, for its start and the removal of its old marker.
+/// - a VM's start, for its create; its routes, for its start and the removal of its old marker;
+/// - on an engine that does not count endpoints exactly, a container's removal for the previous
+///   removal on each of its networks, and a VM's create for the last removal on each of its own
+///   (a network's endpoints are released one at a time there, see `EngineCapabilities`).
 struct GraphBuilder {
     private(set) var graph = OperationGraph()
-    private let observed: ObservedRange
+    private let serialRemovals: Bool
     private var removalOfContainer: [String: String] = [:]        // container name -> node
     private var removalsOnNetwork: [String: [String]] = [:]        // engine network name -> nodes
     private var removalHoldingAddress: [EngineAddress: String] = [:]
     private var removedNetworks: [(name: String, subnet: IPv4Subnet?, node: String)] = []
     private var createOfNetwork: [String: String] = [:]           // manifest network name -> node
 
-    init(observed: ObservedRange) {
-        self.observed = observed
+    init(capabilities: EngineCapabilities) {
+        serialRemovals = !capabilities.exactEndpointCount
     }
 
     mutating func removeContainer(_ c: ObservedContainer, cause: String) {
+        let previous = serialRemovals ? c.endpoints.compactMap { removalsOnNetwork[$0.network]?.last } : []
         let id = graph.append(PlannedOperation(id: "remove-container:\(c.name)", operation: .removeContainer(name: c.name, id: c.id),
-                                               cause: cause, dependsOn: []))
+                                               cause: cause, dependsOn: Self.unique(previous)))
         removalOfContainer[c.name] = id
         for e in c.endpoints {
             removalsOnNetwork[e.network, default: []].append(id)
@@ -97,7 +101,9 @@ struct GraphBuilder {
             var after: [String] = []
             for i in vm.interfaces {
                 if let created = createOfNetwork[i.network] { after.append(created) }
-                if let holder = removalHoldingAddress[EngineAddress(network: EngineNames.object(range, i.network), ip: i.ip)] { after.append(holder) }
+                let network = EngineNames.object(range, i.network)
+                if let holder = removalHoldingAddress[EngineAddress(network: network, ip: i.ip)] { after.append(holder) }
+                if serialRemovals, let last = removalsOnNetwork[network]?.last { after.append(last) }
             }
             if let holder = removalOfContainer[vm.dockerName] { after.append(holder) }
             let create = graph.append(PlannedOperation(id: "create-vm:\(vm.hostname)", operation: .createVM(vm), cause: cause,

@@ -78,24 +78,14 @@ public struct ObservedContainer: Hashable, Sendable {
     }
 }
 
-/// A container's state as the engine words it (Docker and Podman use the same words).
+/// A container's state; its description is the word `status` shows (and engines use).
 public enum ContainerState: Hashable, Sendable, CustomStringConvertible {
     case created, running, paused, restarting, removing, exited, dead
     /// A word this version of rangectl does not know.
     case other(String)
 
-    public init(_ word: String) {
-        switch word {
-        case "created": self = .created
-        case "running": self = .running
-        case "paused": self = .paused
-        case "restarting": self = .restarting
-        case "removing": self = .removing
-        case "exited": self = .exited
-        case "dead": self = .dead
-        default: self = .other(word)
-        }
-    }
+    /// Every state but `other`.
+    public static let known: [ContainerState] = [.created, .running, .paused, .restarting, .removing, .exited, .dead]
 
     public var description: String {
         switch self {
@@ -117,29 +107,26 @@ public enum ContainerState: Hashable, Sendable, CustomStringConvertible {
 /// Everything the engine holds that matters to one range: its own objects, and what it must not
 /// collide with. Sorted by name, so nothing depends on the engine's list order.
 public struct EngineInventory: Hashable, Sendable {
+    /// The API version in use, for messages and plans (the core decides nothing from it).
     public var apiVersion: APIVersion
-    /// How the engine names a VM's NICs and picks its default route.
-    public var interfaceLayout: InterfaceLayout
-    /// Whether traffic a router VM forwards between two of the engine's networks gets through
-    /// (Docker: yes, see Routed ranges; Podman 4.3: its firewall drops it, measured).
-    public var forwardsBetweenNetworks: Bool
+    public var capabilities: EngineCapabilities
     public var cpus: Int
     public var networks: [ObservedNetwork]
     public var containers: [ObservedContainer]
-    /// Image references present locally (`repo:tag`).
+    /// Image references present locally, spelled as `capabilities.imageNaming` gives them.
     public var images: Set<String>
 
-    /// `interfaceLayout` defaults to what Docker gives at `apiVersion`.
-    public init(apiVersion: APIVersion, interfaceLayout: InterfaceLayout? = nil, forwardsBetweenNetworks: Bool = true, cpus: Int,
+    public init(apiVersion: APIVersion, capabilities: EngineCapabilities, cpus: Int,
                 networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
         self.apiVersion = apiVersion
-        self.forwardsBetweenNetworks = forwardsBetweenNetworks
-        self.interfaceLayout = interfaceLayout ?? InterfaceLayout(docker: apiVersion)
+        self.capabilities = capabilities
         self.cpus = cpus
         self.networks = networks.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.containers = containers.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.images = images
     }
+
+    public var interfaceLayout: InterfaceLayout { capabilities.interfaceLayout }
 
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
     public func observed(range: String) -> ObservedRange {
@@ -203,14 +190,6 @@ public struct APIVersion: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var description: String { "\(major).\(minor)" }
     public static func < (a: APIVersion, b: APIVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
 
-    /// Every endpoint may be given at create (before this, only one).
-    public static let multipleEndpointsAtCreate = APIVersion(1, 44)
-    /// `GwPriority` and the `ifname` driver option give the manifest's NIC order exactly.
-    public static let interfaceOrder = APIVersion(1, 48)
-    /// Docker 28.1: networks count their real endpoints. Before, a per-network counter could lose
-    /// updates when endpoints of one network were released concurrently (moby#42119), leaving a
-    /// network that cannot be removed until dockerd restarts.
-    public static let exactEndpointCount = APIVersion(1, 49)
 }
 
 /// An address on one engine network (by the engine's name of it): what two endpoints must not share.

@@ -22,9 +22,9 @@ public struct Reconciliation: Hashable, Sendable {
 /// stopped, delete what the range owns and the manifest no longer has. Decided once, here; the
 /// dependencies between the operations are decided by `GraphBuilder`.
 public enum Reconciler {
-    public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange) -> Reconciliation {
+    public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange, _ capabilities: EngineCapabilities) -> Reconciliation {
         var changes: [Change] = []
-        var graph = GraphBuilder(observed: observed)
+        var graph = GraphBuilder(capabilities: capabilities)
         var networks = NetworkMatch(observed)
         var containers = ContainerMatch(observed)
 
@@ -110,9 +110,9 @@ public enum Reconciler {
     }
 
     /// Everything of the range removed: containers, then networks.
-    public static func teardown(_ observed: ObservedRange) -> Reconciliation {
+    public static func teardown(_ observed: ObservedRange, _ capabilities: EngineCapabilities) -> Reconciliation {
         let empty = DesiredRange(name: observed.range, labels: [], networks: [], vms: [])
-        return reconcile(empty, observed)
+        return reconcile(empty, observed, capabilities)
     }
 
     // MARK: - Causes

@@ -30,7 +30,7 @@ struct DestroyCommand: ParsableCommand {
         defer { held.release() }
         let inventory = try CommandSteps.observe(e, routes: false)
         let observed = inventory.observed(range: compilation.rangeName)
-        let teardown = Reconciler.teardown(observed)
+        let teardown = Reconciler.teardown(observed, inventory.capabilities)
         let empty = DesiredRange(name: compilation.rangeName, labels: [], networks: [], vms: [])
         Terminal.write(PlanText.render(Plan(range: compilation.rangeName, diagnostics: [], desired: empty, changes: teardown.changes),
                                        header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))

@@ -30,7 +30,7 @@ struct EngineFaultTests {
         let observed = inventory.observed(range: "t")
         let pins = observed.assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
         let desired = try #require(RangeCompiler.plan(parsed, pins: pins).desired)
-        return Applier(engine: wrapped, desired: desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(Reconciler.reconcile(desired, observed))
+        return Applier(engine: wrapped, desired: desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(Reconciler.reconcile(desired, observed, engine.capabilities))
     }
 
     func converged(_ engine: InMemoryEngine) throws -> Bool {

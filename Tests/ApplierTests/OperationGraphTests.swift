@@ -63,9 +63,27 @@ struct OperationGraphTests {
     @Test func teardownRemovesEachNetworkAfterItsOwnContainers() throws {
         let engine = InMemoryEngine()
         try apply(Self.split, on: engine)
-        let teardown = Reconciler.teardown(try engine.observe().observed(range: "t"))
+        let teardown = Reconciler.teardown(try engine.observe().observed(range: "t"), engine.capabilities)
         #expect(teardown.graph["remove-network:t-a"]?.dependsOn == ["remove-container:t-db", "remove-container:t-web"])
         #expect(teardown.graph["remove-network:t-b"]?.dependsOn == ["remove-container:t-db", "remove-container:t-gw"])
+    }
+
+    @Test func withoutExactEndpointCountsRemovalsOnOneNetworkWaitForEachOther() throws {
+        let engine = InMemoryEngine(images: ["busybox:latest", "other:latest"])
+        try apply(Self.split, on: engine)
+        engine.capabilities.exactEndpointCount = false
+        let teardown = Reconciler.teardown(try engine.observe().observed(range: "t"), engine.capabilities)
+        // db is on a and b, gw on b, web on a: one chain per network, sorted by name.
+        #expect(edges(teardown.graph).prefix(3) == [
+            "remove-container:t-db <- []",
+            "remove-container:t-gw <- [remove-container:t-db]",
+            "remove-container:t-web <- [remove-container:t-db]",
+        ])
+        // A VM created on such a network waits for the last removal on it.
+        let next = Self.split.replacingOccurrences(of: "hostname: web, image: busybox", with: "hostname: web, image: other")
+        let p = try plan(next, on: engine)
+        #expect(p.reconciliation.graph["create-vm:web"]?.dependsOn == ["remove-container:t-web"])
+        #expect(try apply(next, on: engine).1.succeeded)
     }
 
     @Test func anOperationStartsAsSoonAsWhatItDependsOnIsDone() throws {

@@ -77,6 +77,6 @@ struct RangeLockTests {
         defer { lock.release() }
         let during = try engine.observe().observed(range: "t")
         #expect(during.fingerprint == before.fingerprint)
-        #expect(Reconciler.teardown(during).changes.allSatisfy { $0.name != "t.lock" })
+        #expect(Reconciler.teardown(during, InMemoryEngine().capabilities).changes.allSatisfy { $0.name != "t.lock" })
     }
 }

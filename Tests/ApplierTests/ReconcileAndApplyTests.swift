@@ -222,7 +222,7 @@ struct ReconcileAndApplyTests {
         #expect(saved?.changes == p.reconciliation.changes)
         // Re-planned from the saved plan, the same operations come out (source locations aside: a file has none).
         let observed = try engine.observe().observed(range: "t")
-        let replanned = try #require(saved.map { Reconciler.reconcile($0.desired, observed) })
+        let replanned = try #require(saved.map { Reconciler.reconcile($0.desired, observed, engine.capabilities) })
         #expect(replanned.changes == p.reconciliation.changes)
         #expect(edges(replanned.graph) == edges(p.reconciliation.graph))
     }
@@ -242,7 +242,7 @@ struct ForeignObjectTests {
         #expect(report.succeeded)
         #expect(!describe(p.reconciliation.changes).contains { $0.contains("stray") || $0.contains("other") })
         // Destroy: everything the range owns by label goes, nothing else.
-        let teardown = Reconciler.teardown(try engine.inventory().observed(range: "t"))
+        let teardown = Reconciler.teardown(try engine.inventory().observed(range: "t"), engine.capabilities)
         let destroyed = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 4) { _ in }.apply(teardown)
         #expect(destroyed.succeeded)
         #expect(Set(engine.allContainers.map(\.name)) == ["t-stray", "other-x"])
@@ -292,7 +292,7 @@ struct ForeignObjectTests {
         #expect(old.desired.vms[0].routes.map(\.description) == ["default via 10.200.2.1"])
         let inOrder = try plan(lab("  - {hostname: web, image: busybox, networks: [a, b]}"), on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
         #expect(inOrder.diagnostics.isEmpty)
-        let new = try plan(text, on: InMemoryEngine(apiVersion: APIVersion(1, 48)))
+        let new = try plan(text, on: InMemoryEngine(layout: .manifest))
         #expect(new.diagnostics.isEmpty)
         #expect(new.desired.vms[0].routes.isEmpty)
     }
