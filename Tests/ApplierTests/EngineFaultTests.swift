@@ -25,12 +25,8 @@ struct EngineFaultTests {
     /// Plans and applies through the retrying wrapper.
     func applyThroughRetry(_ engine: InMemoryEngine) throws -> ApplyReport {
         let wrapped = RetryingEngine(engine, delays: Self.fast)
-        let inventory = try wrapped.observe()
-        let parsed = RangeCompiler.parse(Array(Self.text.utf8), file: "t.yaml")
-        let observed = inventory.observed(range: "t")
-        let pins = observed.assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
-        let desired = try #require(RangeCompiler.plan(parsed, pins: pins).desired)
-        return Applier(engine: wrapped, desired: desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(Reconciler.reconcile(desired, observed, engine.capabilities))
+        let p = try plan(Self.text, on: wrapped)
+        return Applier(engine: wrapped, desired: p.desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(p.reconciliation)
     }
 
     func converged(_ engine: InMemoryEngine) throws -> Bool {
