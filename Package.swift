@@ -30,10 +30,12 @@ let package = Package(
         .target(name: "DockerEngine", dependencies: ["Engine", "Plan", "CCurl"]),
         .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
+        // plan, apply, destroy and status as the commands and the tests run them (no terminal).
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "Applier",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "Applier", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
             name: "ApplierTests",
-            dependencies: ["Applier", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
+            dependencies: ["Applier", "Workflows", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
         ),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),

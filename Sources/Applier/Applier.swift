@@ -20,17 +20,38 @@ public struct ApplyEvent: Sendable {
 
 /// One failed operation: the engine's error, and whether the engine stopped answering.
 public struct ApplyFailure: Sendable {
+    public var id: String
     public var operation: EngineOperation
     public var error: String
     public var engineUnreachable: Bool
+
+    public init(id: String, operation: EngineOperation, error: String, engineUnreachable: Bool) {
+        self.id = id
+        self.operation = operation
+        self.error = error
+        self.engineUnreachable = engineUnreachable
+    }
 }
 
-/// What an apply did and did not do.
+/// An operation that never started, and the failed operation it waited for (nil when the apply was
+/// interrupted, or stopped because the engine stopped answering).
+public struct SkippedOperation: Sendable {
+    public var id: String
+    public var operation: EngineOperation
+    public var waitedFor: String?
+
+    public init(id: String, operation: EngineOperation, waitedFor: String?) {
+        self.id = id
+        self.operation = operation
+        self.waitedFor = waitedFor
+    }
+}
+
+/// What an apply did and did not do, in plan order.
 public struct ApplyReport: Sendable {
     public var done: [EngineOperation] = []
     public var failed: [ApplyFailure] = []
-    /// Operations never started because an earlier one failed or the apply was interrupted.
-    public var notStarted: [EngineOperation] = []
+    public var notStarted: [SkippedOperation] = []
     public var interrupted = false
 
     public init() {}
@@ -38,9 +59,11 @@ public struct ApplyReport: Sendable {
     public var succeeded: Bool { failed.isEmpty && notStarted.isEmpty && !interrupted }
 }
 
-/// Executes a reconciliation against an engine: its phases one after the other, the operations of
-/// a phase concurrently on up to `parallelism` threads. It decides nothing: the plan did. After a
-/// failure (or `interrupt()`) it starts no new operation, lets those in flight finish, and reports.
+/// Executes a reconciliation against an engine by walking its operation graph on up to
+/// `parallelism` threads: an operation starts as soon as everything it depends on is done. It
+/// decides nothing: the plan did. After a failure nothing that depends on the failed operation
+/// starts and unrelated work goes on; when the engine stops answering (or on `interrupt()`) no new
+/// operation starts at all. Those in flight finish, and the report says what happened to each.
 public final class Applier: @unchecked Sendable {
     let engine: ContainerEngine
     let desired: DesiredRange
@@ -53,6 +76,9 @@ public final class Applier: @unchecked Sendable {
     let conflictWaits: [TimeInterval]
     private let lock = NSLock()
     private var stopping = false
+    private var walk: GraphWalk?
+    /// The containers this apply created, by lower-cased hostname, for their start and routes.
+    private var created: [String: String] = [:]
 
     public init(engine: ContainerEngine, desired: DesiredRange, cpus: Int, parallelism: Int,
                 conflictWaits: [TimeInterval] = [0.25, 0.5, 1, 2],
@@ -69,63 +95,50 @@ public final class Applier: @unchecked Sendable {
     public func interrupt() {
         lock.lock()
         stopping = true
+        let current = walk
         lock.unlock()
+        current?.stop()
     }
 
     public func apply(_ reconciliation: Reconciliation) -> ApplyReport {
-        var report = ApplyReport()
-        for phase in reconciliation.phases {
-            if isStopping {
-                report.notStarted += phase
-                continue
-            }
-            run(phase, into: &report)
-        }
+        let walk = GraphWalk(reconciliation.graph)
         lock.lock()
-        report.interrupted = stopping && report.failed.isEmpty
+        self.walk = walk
+        if stopping { walk.stop() }
         lock.unlock()
-        return report
-    }
-
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
-    }
-
-    /// Runs one phase's operations on worker threads that take the next operation in order.
-    private func run(_ operations: [EngineOperation], into report: inout ApplyReport) {
-        let state = PhaseState(operations)
         let group = DispatchGroup()
-        for _ in 0..<min(parallelism, operations.count) {
+        for _ in 0..<min(parallelism, reconciliation.graph.count) {
             group.enter()
             let thread = Thread { [self] in
-                while let (index, operation) = state.next(stopping: isStopping) {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    var failure: ApplyFailure?
-                    var note: String?
-                    do {
-                        note = try perform(operation)
-                    } catch {
-                        var unreachable = false
-                        if case .unreachable? = error as? EngineError { unreachable = true }
-                        failure = ApplyFailure(operation: operation, error: String(describing: error), engineUnreachable: unreachable)
-                        interrupt()
-                    }
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                    state.finish(index, failure: failure)
-                    progress(ApplyEvent(operation: operation, seconds: seconds, error: failure?.error, note: note))
-                }
+                while let index = walk.next() { run(walk.graph.nodes[index], index, walk) }
                 group.leave()
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
         group.wait()
-        let (done, failed, notStarted) = state.result()
-        report.done += done
-        report.failed += failed
-        report.notStarted += notStarted
+        lock.lock()
+        let interrupted = stopping
+        lock.unlock()
+        return walk.report(interrupted: interrupted)
+    }
+
+    private func run(_ node: PlannedOperation, _ index: Int, _ walk: GraphWalk) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var failure: ApplyFailure?
+        var note: String?
+        do {
+            note = try perform(node.operation)
+        } catch {
+            var unreachable = false
+            if case .unreachable? = error as? EngineError { unreachable = true }
+            failure = ApplyFailure(id: node.id, operation: node.operation, error: String(describing: error), engineUnreachable: unreachable)
+            // An engine that stopped answering fails whatever is tried next: start nothing more.
+            if unreachable { walk.stop() }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        walk.finish(index, failure: failure)
+        progress(ApplyEvent(operation: node.operation, seconds: seconds, error: failure?.error, note: note))
     }
 
     /// Carries out one operation; returns a note when it took over what an interrupted apply left.
@@ -144,16 +157,26 @@ public final class Applier: @unchecked Sendable {
             }
         case let .createVM(vm):
             let (id, note) = try createContainer(vm)
-            try engine.startContainer(id: id)
-            if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
+            lock.lock()
+            created[vm.hostname.lowercased()] = id
+            lock.unlock()
             return note
         case let .startVM(vm, id):
-            try engine.startContainer(id: id)
-            if !vm.routes.isEmpty { try engine.setRoutes(vm, containerID: id, range: desired) }
+            try engine.startContainer(id: try id ?? createdContainer(vm))
         case let .setRoutes(vm, id):
-            try engine.setRoutes(vm, containerID: id, range: desired)
+            try engine.setRoutes(vm, containerID: try id ?? createdContainer(vm), range: desired)
         }
         return nil
+    }
+
+    /// The container this apply's create of `vm` made (the graph runs that create first).
+    private func createdContainer(_ vm: DesiredVM) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let id = created[vm.hostname.lowercased()] else {
+            throw EngineError.unsupported("internal error: \(vm.dockerName) was not created by this apply")
+        }
+        return id
     }
 
     static let adopted = "found as planned, left by an interrupted apply: adopted"
@@ -195,47 +218,5 @@ extension Applier {
                 Thread.sleep(forTimeInterval: wait)
             }
         }
-    }
-}
-
-/// The shared queue of one phase: which operation is next, and how each ended. Thread-safe.
-private final class PhaseState: @unchecked Sendable {
-    private let lock = NSLock()
-    private let operations: [EngineOperation]
-    private var nextIndex = 0
-    private var outcomes: [ApplyFailure??]
-
-    init(_ operations: [EngineOperation]) {
-        self.operations = operations
-        outcomes = Array(repeating: nil, count: operations.count)
-    }
-
-    func next(stopping: Bool) -> (Int, EngineOperation)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !stopping, nextIndex < operations.count else { return nil }
-        nextIndex += 1
-        return (nextIndex - 1, operations[nextIndex - 1])
-    }
-
-    func finish(_ index: Int, failure: ApplyFailure?) {
-        lock.lock()
-        outcomes[index] = .some(failure)
-        lock.unlock()
-    }
-
-    /// In the plan's order: done, failed with their errors, and never started.
-    func result() -> ([EngineOperation], [ApplyFailure], [EngineOperation]) {
-        lock.lock()
-        defer { lock.unlock() }
-        var done: [EngineOperation] = [], failed: [ApplyFailure] = [], notStarted: [EngineOperation] = []
-        for (i, op) in operations.enumerated() {
-            switch outcomes[i] {
-            case .none: notStarted.append(op)
-            case .some(.none): done.append(op)
-            case let .some(.some(failure)): failed.append(failure)
-            }
-        }
-        return (done, failed, notStarted)
     }
 }

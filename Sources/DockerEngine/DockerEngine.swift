@@ -16,14 +16,13 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public let features: DockerAPIFeatures
     /// True for Podman's Docker-compatible API (`podman system service`).
     public let isPodman: Bool
+    /// What the core is told this engine can do (from `features`: one derivation of those facts).
+    public let capabilities: EngineCapabilities
     private let requests: DockerRequests
     let transport: any EngineTransport
     private let prefix: String
     /// Engine calls made, for the benchmark's report.
     private let counter = CallCounter()
-    /// Held while a container is removed when `features.serialRemovals`: concurrent removals
-    /// there can corrupt a network's endpoint counter (moby#42119).
-    private let removals = NSLock()
     /// What the waits between tries of a network removal are asked of.
     private let clock: any EngineClock
 
@@ -54,6 +53,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         apiVersion = chosen
         isPodman = v.Components?.contains { $0.Name.hasPrefix("Podman") } ?? false
         features = DockerAPIFeatures(chosen, podman: isPodman)
+        capabilities = features.capabilities(engineName: "\(isPodman ? "Podman" : "Docker") \(v.Version ?? "(version unknown)")")
         requests = DockerRequests(features: features)
         prefix = "/v\(chosen)"
     }
@@ -71,30 +71,29 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         // both go through the normalisation the manifest's names get, so the two sides compare.
         var present: Set<String> = []
         for i in images {
-            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(Preflight.normalizedImage(tag)) }
-            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(Preflight.normalizedImage(digest)) }
+            for tag in i.RepoTags ?? [] where tag != "<none>:<none>" { present.insert(capabilities.imageNaming.canonical(tag)) }
+            for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(capabilities.imageNaming.canonical(digest)) }
         }
         return EngineInventory(
             apiVersion: apiVersion,
-            // From the features already decided for the requests: one derivation of that fact.
-            interfaceLayout: features.interfaceOrder ? .manifest : (isPodman ? .manifestNamesAnyRoute : .sortedByName),
-            forwardsBetweenNetworks: !isPodman,
+            capabilities: capabilities,
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in
                 let config = n.IPAM?.Config?.first
-                return ObservedNetwork(id: n.Id, name: n.Name, labels: n.Labels ?? [:], subnet: config?.Subnet,
-                                       gateway: config?.Gateway, internal: n.Internal ?? false)
+                return ObservedNetwork(id: n.Id, name: n.Name, labels: n.Labels ?? [:],
+                                       subnet: config?.Subnet.flatMap { try? IPv4Subnet.parse($0, allowedPrefixes: 0...32).get() },
+                                       gateway: config?.Gateway.flatMap(IPv4Address.init), internal: n.Internal ?? false)
             },
             containers: containers.map { c in
                 let name = (c.Names?.first ?? c.Id).drop { $0 == "/" }
                 let labels = c.Labels ?? [:]
                 let endpoints = (c.NetworkSettings?.Networks ?? [:]).map { net, e in
-                    let runtime = e.IPAddress.flatMap { $0.isEmpty ? nil : $0 }
-                    return ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : $0 }
+                    let runtime = e.IPAddress.flatMap(IPv4Address.init)
+                    return ObservedEndpoint(network: net, configuredIP: e.IPAMConfig?.IPv4Address.flatMap(IPv4Address.init)
                                                 ?? (isPodman ? Self.podmanAddress(network: net, runtime: runtime, labels: labels) : nil),
                                             mac: e.MacAddress.flatMap { $0.isEmpty ? nil : $0 }, runtimeIP: runtime)
                 }
-                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: c.State ?? "unknown",
+                return ObservedContainer(id: c.Id, name: String(name), labels: labels, state: ContainerState(engineWord: c.State ?? "unknown"),
                                          image: c.Image ?? "", endpoints: endpoints)
             },
             images: present)
@@ -104,10 +103,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// null, measured on 4.3): a running container's is the address it holds; a stopped one's is
     /// the one rangectl gave it, from its interfaces label (by hand changes to a stopped
     /// container's addresses cannot be seen on Podman).
-    static func podmanAddress(network: String, runtime: String?, labels: [String: String]) -> String? {
+    static func podmanAddress(network: String, runtime: IPv4Address?, labels: [String: String]) -> IPv4Address? {
         if let runtime { return runtime }
         guard let range = labels[RangeLabels.range] else { return nil }
-        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }?.ip
+        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }
+            .flatMap { IPv4Address($0.ip) }
     }
 
     // MARK: - Networks
@@ -154,14 +154,9 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         try call("POST", "/containers/\(id)/start", allow: [304])
     }
 
-    /// Removes a container (running or not). With `features.serialRemovals` (before API 1.49) one removal at a time:
-    /// releasing endpoints of one network concurrently can leave that network with a stale
-    /// endpoint count that only a dockerd restart repairs (measured: 3 of 40 parallel teardowns of
-    /// 16 containers; 0 of 40 sequential ones, at about 1.3x their time).
+    /// Removes a container (running or not). Before API 1.49 removals of containers on one network
+    /// must not overlap (see `capabilities`): the plan's graph orders them, this call does not.
     public func removeContainer(id: String) throws {
-        let serial = features.serialRemovals
-        if serial { removals.lock() }
-        defer { if serial { removals.unlock() } }
         try call("DELETE", "/containers/\(id)?force=true&v=true", allow: [404])
     }
 

@@ -1,3 +1,4 @@
+import Plan
 import Foundation
 
 // The parts of the Docker Engine API's answers that rangectl reads.
@@ -83,4 +84,12 @@ struct LockInspect: Decodable {
     struct Config: Decodable { var Labels: [String: String]? }
     var Id: String
     var Config: Config?
+}
+
+extension ContainerState {
+    /// The state from the engine's word for it (`State` of a container summary; Docker and
+    /// Podman use the same words, which are also the ones rangectl shows).
+    init(engineWord word: String) {
+        self = ContainerState.known.first { $0.description == word } ?? .other(word)
+    }
 }

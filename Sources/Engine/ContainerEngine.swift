@@ -53,7 +53,7 @@ extension ContainerEngine {
         let marked = Set(inventory.containers.compactMap { c in
             c.labels[RangeLabels.routesOf].flatMap { of in c.labels[RangeLabels.range].map { "\($0)/\(of.lowercased())" } }
         })
-        for i in inventory.containers.indices where inventory.containers[i].state == "running" {
+        for i in inventory.containers.indices where inventory.containers[i].state == .running {
             let c = inventory.containers[i]
             guard let vm = c.labels[RangeLabels.vm], let range = c.labels[RangeLabels.range],
                   marked.contains("\(range)/\(vm.lowercased())") else { continue }

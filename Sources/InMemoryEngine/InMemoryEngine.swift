@@ -40,10 +40,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public let endpoint = "memory://test"
     public let apiVersion: APIVersion
     public var cpus = 2
-    /// How it lays out NICs (default: what Docker gives at `apiVersion`).
-    public var interfaceLayout: InterfaceLayout?
-    /// Whether it passes traffic routed between its networks (false: as Podman).
-    public var forwardsBetweenNetworks = true
+    /// What it tells the core it can do; by default Docker 20.10's NIC layout, NICs connected one
+    /// at a time, and exact endpoint counts (a test sets what it needs, e.g. Podman's layout).
+    public var capabilities: EngineCapabilities
     /// How long each mutating call takes, so that concurrency can be observed.
     public var latency: TimeInterval = 0
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
@@ -62,8 +61,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public private(set) var maxInFlight = 0
     public private(set) var calls: [Call] = []
 
-    public init(apiVersion: APIVersion = APIVersion(1, 41), images: Set<String> = ["busybox:latest"]) {
+    public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"]) {
         self.apiVersion = apiVersion
+        capabilities = EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: true, endpointsAtCreate: false,
+                                          exactEndpointCount: true, engineName: "in-memory engine")
         self.images = images
     }
 
@@ -118,12 +119,12 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         try record("inventory", "")
         return locked {
             EngineInventory(
-                apiVersion: apiVersion, interfaceLayout: interfaceLayout, forwardsBetweenNetworks: forwardsBetweenNetworks, cpus: cpus,
-                networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet.description,
-                                                         gateway: $0.gateway.description, internal: $0.internal) },
+                apiVersion: apiVersion, capabilities: capabilities, cpus: cpus,
+                networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet,
+                                                         gateway: $0.gateway, internal: $0.internal) },
                 containers: containers.map { c in
-                    ObservedContainer(id: c.id, name: c.name, labels: c.labels, state: c.running ? "running" : (c.started ? "exited" : "created"),
-                                      image: c.image, endpoints: c.endpoints.map { ObservedEndpoint(network: $0.network, configuredIP: $0.ip, mac: nil) })
+                    ObservedContainer(id: c.id, name: c.name, labels: c.labels, state: c.running ? .running : (c.started ? .exited : .created),
+                                      image: c.image, endpoints: c.endpoints.map { ObservedEndpoint(network: $0.network, configuredIP: IPv4Address($0.ip), mac: nil) })
                 },
                 images: images)
         }
@@ -163,7 +164,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
             if containers.contains(where: { $0.name == vm.dockerName }) {
                 throw EngineError.http(status: 409, message: "Conflict. The container name \"/\(vm.dockerName)\" is already in use", request: "POST /containers/create")
             }
-            if !images.contains(Preflight.normalizedImage(vm.image)) {
+            if !images.contains(capabilities.imageNaming.canonical(vm.image)) {
                 throw EngineError.http(status: 404, message: "No such image: \(vm.image)", request: "POST /containers/create")
             }
             let id = newID()
@@ -232,7 +233,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
         try record("setRoutes", vm.dockerName)
         try locked {
-            guard images.contains(Preflight.normalizedImage(range.helperImage)) else {
+            guard images.contains(capabilities.imageNaming.canonical(range.helperImage)) else {
                 throw EngineError.http(status: 404, message: "No such image: \(range.helperImage)", request: "POST /containers/create")
             }
             guard let i = containers.firstIndex(where: { $0.id == containerID }), containers[i].running else {

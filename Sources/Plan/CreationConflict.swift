@@ -31,10 +31,10 @@ public enum CreationConflict {
         let expected = SpecEncoding.vmLabels(vm, range: range)
         guard live.isOwned(by: range.name),
               matches(live.labels, expected, [RangeLabels.vm, RangeLabels.specHash, RangeLabels.interfaces]) else { return .report }
-        let planned = Set(vm.interfaces.map { "\(EngineNames.object(range.name, $0.network))=\($0.ip)" })
-        let attached = Set(live.endpoints.map { "\($0.network)=\($0.configuredIP ?? "")" })
-        if attached == planned && live.endpoints.count == planned.count { return .adopt(id: live.id) }
-        return live.state == "created" ? .recreate(id: live.id) : .report
+        let planned = Set(vm.interfaces.map { EngineAddress(network: EngineNames.object(range.name, $0.network), ip: $0.ip) })
+        let attached = live.endpoints.compactMap { e in e.configuredIP.map { EngineAddress(network: e.network, ip: $0) } }
+        if Set(attached) == planned && live.endpoints.count == planned.count { return .adopt(id: live.id) }
+        return live.state == .created ? .recreate(id: live.id) : .report
     }
 
     private static func matches(_ labels: [String: String], _ expected: [KeyValue], _ keys: [String]) -> Bool {

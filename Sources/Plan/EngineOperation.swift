@@ -7,9 +7,9 @@ public enum EngineOperation: Hashable, Sendable {
     /// then set its routes.
     case createVM(DesiredVM)
     /// Start a stopped VM, then set its routes.
-    case startVM(DesiredVM, id: String)
+    case startVM(DesiredVM, id: String?)
     /// Set a running VM's routes again (lost to a restart, or added to the manifest).
-    case setRoutes(DesiredVM, id: String)
+    case setRoutes(DesiredVM, id: String?)
 
     /// The engine object's name, for progress lines.
     public var objectName: String {

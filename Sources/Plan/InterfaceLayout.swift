@@ -1,22 +1,16 @@
 /// How an engine lays out a VM's NICs: the name each one gets inside the VM and which one carries
-/// the default route. The engine reports it (DockerEngine, from its API version and its kind);
-/// the core decides from this value and never compares API versions (ENGINE.md has the measurements).
+/// the default route. The engine reports it (part of `EngineCapabilities`); the core decides from
+/// this value and never compares API versions (ENGINE.md has the measurements).
 public enum InterfaceLayout: String, Hashable, Sendable {
-    /// Docker 28+ (API 1.48): `GwPriority` and the `ifname` option give the manifest's names and
-    /// order, and the default route through the primary.
+    /// The manifest's names and order, and the default route through the primary (Docker 28+).
     case manifest
-    /// Docker before API 1.48: non-internal networks first, then by network name, named eth0,
-    /// eth1, ... in that order; the default route through the first non-internal one.
+    /// Non-internal networks first, then by the engine's network name, named eth0, eth1, ... in
+    /// that order; the default route through the first non-internal one (Docker before 28).
     case sortedByName
-    /// Podman's compatible API: the manifest's names (rangectl connects the NICs one at a time, in
-    /// order, before start), but a default route through every network with a gateway at one
-    /// metric, so which one wins is not predictable (measured on Podman 4.3).
+    /// The manifest's names (NICs connected one at a time, in order, before start), but a default
+    /// route through every network with a gateway at one metric, so which one wins is not
+    /// predictable (Podman 4.3).
     case manifestNamesAnyRoute
-
-    /// What Docker gives at `apiVersion`.
-    public init(docker apiVersion: APIVersion) {
-        self = apiVersion >= APIVersion.interfaceOrder ? .manifest : .sortedByName
-    }
 
     /// `vm`'s NICs in the order the engine names them eth0, eth1, ...
     public func names(_ vm: DesiredVM, _ desired: DesiredRange, internal internalNetworks: Set<String>) -> [DesiredInterface] {

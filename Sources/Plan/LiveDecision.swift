@@ -16,7 +16,7 @@ public struct LiveDecision: Sendable {
         desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
         diagnostics = Preflight.check(desired, inventory)
         let observed = inventory.observed(range: desired.name)
-        reconciliation = diagnostics.hasErrors ? .none : Reconciler.reconcile(desired, observed)
+        reconciliation = diagnostics.hasErrors ? .none : Reconciler.reconcile(desired, observed, inventory.capabilities)
         fingerprint = observed.fingerprint
     }
 }

@@ -1,14 +1,16 @@
-/// A network as the engine reports it, labels already parsed.
+/// A network as the engine reports it, labels and addresses already parsed (by the engine module,
+/// once, when it reads them).
 public struct ObservedNetwork: Hashable, Sendable {
     public var id: String
     /// The engine's name (`<range>-<network>`).
     public var name: String
     public var labels: [String: String]
-    public var subnet: String?
-    public var gateway: String?
+    /// Nil when the engine reports none (or one that is not IPv4).
+    public var subnet: IPv4Subnet?
+    public var gateway: IPv4Address?
     public var `internal`: Bool
 
-    public init(id: String, name: String, labels: [String: String], subnet: String?, gateway: String?, internal: Bool) {
+    public init(id: String, name: String, labels: [String: String], subnet: IPv4Subnet?, gateway: IPv4Address?, internal: Bool) {
         self.id = id
         self.name = name
         self.labels = labels
@@ -27,12 +29,12 @@ public struct ObservedNetwork: Hashable, Sendable {
 /// (`IPAMConfig`), which unlike the runtime address is there while the container is stopped.
 public struct ObservedEndpoint: Hashable, Sendable {
     public var network: String
-    public var configuredIP: String?
+    public var configuredIP: IPv4Address?
     public var mac: String?
     /// The address in use while running (a container without a fixed address has only this one).
-    public var runtimeIP: String?
+    public var runtimeIP: IPv4Address?
 
-    public init(network: String, configuredIP: String?, mac: String?, runtimeIP: String? = nil) {
+    public init(network: String, configuredIP: IPv4Address?, mac: String?, runtimeIP: IPv4Address? = nil) {
         self.network = network
         self.configuredIP = configuredIP
         self.mac = mac
@@ -40,7 +42,7 @@ public struct ObservedEndpoint: Hashable, Sendable {
     }
 
     /// The address this endpoint holds: the configured one, else the runtime one.
-    public var heldIP: String? { configuredIP ?? runtimeIP }
+    public var heldIP: IPv4Address? { configuredIP ?? runtimeIP }
 }
 
 /// A container as the engine reports it, labels parsed, endpoints sorted by network name.
@@ -48,14 +50,13 @@ public struct ObservedContainer: Hashable, Sendable {
     public var id: String
     public var name: String
     public var labels: [String: String]
-    /// The engine's state word: created, running, paused, restarting, removing, exited, dead.
-    public var state: String
+    public var state: ContainerState
     public var image: String
     public var endpoints: [ObservedEndpoint]
     /// When it last started (read only for VMs whose routes matter: a restart loses them).
     public var startedAt: String?
 
-    public init(id: String, name: String, labels: [String: String], state: String, image: String, endpoints: [ObservedEndpoint],
+    public init(id: String, name: String, labels: [String: String], state: ContainerState, image: String, endpoints: [ObservedEndpoint],
                 startedAt: String? = nil) {
         self.id = id
         self.name = name
@@ -70,38 +71,62 @@ public struct ObservedContainer: Hashable, Sendable {
         labels[RangeLabels.range] == range && labels[RangeLabels.managed] == "true"
     }
 
-    /// The interfaces rangectl gave this container, from its label: (network, address) in order.
-    public var assignedInterfaces: [(network: String, ip: String)] {
-        SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "")
+    /// The interfaces rangectl gave this container, from its label: (network, address) in order;
+    /// an address that does not parse (a label edited by hand) is nil.
+    public var assignedInterfaces: [(network: String, ip: IPv4Address?)] {
+        SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").map { ($0.network, IPv4Address($0.ip)) }
     }
+}
+
+/// A container's state; its description is the word `status` shows (and engines use).
+public enum ContainerState: Hashable, Sendable, CustomStringConvertible {
+    case created, running, paused, restarting, removing, exited, dead
+    /// A word this version of rangectl does not know.
+    case other(String)
+
+    /// Every state but `other`.
+    public static let known: [ContainerState] = [.created, .running, .paused, .restarting, .removing, .exited, .dead]
+
+    public var description: String {
+        switch self {
+        case .created: return "created"
+        case .running: return "running"
+        case .paused: return "paused"
+        case .restarting: return "restarting"
+        case .removing: return "removing"
+        case .exited: return "exited"
+        case .dead: return "dead"
+        case let .other(word): return word
+        }
+    }
+
+    /// A state a VM is kept in (started if need be); any other means it is re-created.
+    public var isKept: Bool { self == .running || self == .created || self == .exited }
 }
 
 /// Everything the engine holds that matters to one range: its own objects, and what it must not
 /// collide with. Sorted by name, so nothing depends on the engine's list order.
 public struct EngineInventory: Hashable, Sendable {
+    /// The API version in use, for messages and plans (the core decides nothing from it).
     public var apiVersion: APIVersion
-    /// How the engine names a VM's NICs and picks its default route.
-    public var interfaceLayout: InterfaceLayout
-    /// Whether traffic a router VM forwards between two of the engine's networks gets through
-    /// (Docker: yes, see Routed ranges; Podman 4.3: its firewall drops it, measured).
-    public var forwardsBetweenNetworks: Bool
+    public var capabilities: EngineCapabilities
     public var cpus: Int
     public var networks: [ObservedNetwork]
     public var containers: [ObservedContainer]
-    /// Image references present locally (`repo:tag`).
+    /// Image references present locally, spelled as `capabilities.imageNaming` gives them.
     public var images: Set<String>
 
-    /// `interfaceLayout` defaults to what Docker gives at `apiVersion`.
-    public init(apiVersion: APIVersion, interfaceLayout: InterfaceLayout? = nil, forwardsBetweenNetworks: Bool = true, cpus: Int,
+    public init(apiVersion: APIVersion, capabilities: EngineCapabilities, cpus: Int,
                 networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
         self.apiVersion = apiVersion
-        self.forwardsBetweenNetworks = forwardsBetweenNetworks
-        self.interfaceLayout = interfaceLayout ?? InterfaceLayout(docker: apiVersion)
+        self.capabilities = capabilities
         self.cpus = cpus
         self.networks = networks.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.containers = containers.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         self.images = images
     }
+
+    public var interfaceLayout: InterfaceLayout { capabilities.interfaceLayout }
 
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
     public func observed(range: String) -> ObservedRange {
@@ -127,7 +152,7 @@ public struct ObservedRange: Hashable, Sendable {
     public var assignedAddresses: [(hostname: String, network: String, ip: IPv4Address)] {
         containers.flatMap { c -> [(hostname: String, network: String, ip: IPv4Address)] in
             guard let vm = c.labels[RangeLabels.vm] else { return [] }
-            return c.assignedInterfaces.compactMap { i in IPv4Address(i.ip).map { (vm, i.network, $0) } }
+            return c.assignedInterfaces.compactMap { i in i.ip.map { (vm, i.network, $0) } }
         }
     }
 
@@ -135,11 +160,11 @@ public struct ObservedRange: Hashable, Sendable {
     public var fingerprint: String {
         var text = "range=\(range)\n"
         for n in networks {
-            text += "network \(n.id) \(n.name) \(n.subnet ?? "") \(n.gateway ?? "") \(n.internal) \(SpecEncoding.canonical(n.labels))\n"
+            text += "network \(n.id) \(n.name) \(n.subnet?.description ?? "") \(n.gateway?.description ?? "") \(n.internal) \(SpecEncoding.canonical(n.labels))\n"
         }
         for c in containers {
             text += "container \(c.id) \(c.name) \(c.state) \(c.image) \(c.startedAt ?? "") \(SpecEncoding.canonical(c.labels))"
-            for e in c.endpoints { text += " \(e.network)=\(e.configuredIP ?? "")" }
+            for e in c.endpoints { text += " \(e.network)=\(e.configuredIP?.description ?? "")" }
             text += "\n"
         }
         return SpecEncoding.hash(text)
@@ -165,12 +190,15 @@ public struct APIVersion: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var description: String { "\(major).\(minor)" }
     public static func < (a: APIVersion, b: APIVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
 
-    /// Every endpoint may be given at create (before this, only one).
-    public static let multipleEndpointsAtCreate = APIVersion(1, 44)
-    /// `GwPriority` and the `ifname` driver option give the manifest's NIC order exactly.
-    public static let interfaceOrder = APIVersion(1, 48)
-    /// Docker 28.1: networks count their real endpoints. Before, a per-network counter could lose
-    /// updates when endpoints of one network were released concurrently (moby#42119), leaving a
-    /// network that cannot be removed until dockerd restarts.
-    public static let exactEndpointCount = APIVersion(1, 49)
+}
+
+/// An address on one engine network (by the engine's name of it): what two endpoints must not share.
+public struct EngineAddress: Hashable, Sendable {
+    public var network: String
+    public var ip: IPv4Address
+
+    public init(network: String, ip: IPv4Address) {
+        self.network = network
+        self.ip = ip
+    }
 }

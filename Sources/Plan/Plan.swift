@@ -64,9 +64,12 @@ public struct Plan: Sendable {
     public var engine: EngineInfo?
     /// A fingerprint of the observed state the changes were computed from (nil offline).
     public var fingerprint: String?
+    /// The engine operations that carry the changes out, with their dependencies (nil offline).
+    public var operations: OperationGraph?
 
     public init(range: String, diagnostics: [Diagnostic], desired: DesiredRange?, changes: [Change],
-                engine: EngineInfo? = nil, fingerprint: String? = nil) {
+                engine: EngineInfo? = nil, fingerprint: String? = nil, operations: OperationGraph? = nil) {
+        self.operations = operations
         self.range = range
         self.diagnostics = diagnostics
         self.desired = desired

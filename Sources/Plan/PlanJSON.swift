@@ -61,6 +61,12 @@ public enum PlanJSON {
         w.beginArray()
         if valid { for i in plan.changes.indices { change(plan.changes[i], into: &w) } }
         w.endArray()
+        if valid, let graph = plan.operations {
+            w.field("operations")
+            w.beginArray()
+            for node in graph.nodes { operation(node, into: &w) }
+            w.endArray()
+        }
         w.field("summary")
         w.beginObject()
         w.field("add")
@@ -181,6 +187,25 @@ public enum PlanJSON {
             for d in c.detail { w.string(d) }
             w.endArray()
         }
+        w.endObject()
+    }
+
+    /// One node of the operation graph: `id`, what it does to which engine object, why, and the
+    /// ids it waits for.
+    static func operation(_ node: PlannedOperation, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id")
+        w.string(node.id)
+        w.field("operation")
+        w.string(node.operation.intent)
+        w.field("name")
+        w.string(node.operation.objectName)
+        w.field("cause")
+        w.string(node.cause)
+        w.field("depends_on")
+        w.beginArray()
+        for d in node.dependsOn { w.string(d) }
+        w.endArray()
         w.endObject()
     }
 

@@ -15,16 +15,15 @@ public enum Preflight {
                 out.append(.error(.nameConflict, "network \(n.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the network or remove the other one", at: n.location))
             }
             for other in foreignNetworks where other.name != n.dockerName {
-                guard let text = other.subnet, case let .success(subnet) = IPv4Subnet.parse(text, allowedPrefixes: 0...32),
-                      subnet.overlaps(n.subnet) else { continue }
+                guard let subnet = other.subnet, subnet.overlaps(n.subnet) else { continue }
                 let owner = other.labels[RangeLabels.range].map { " (range \($0))" } ?? ""
                 out.append(.error(.subnetConflict, "subnet \(n.subnet) of network '\(n.name)' overlaps \(subnet) of engine network \(other.name)\(owner), which this range does not own", at: n.location))
             }
         }
         // Addresses foreign containers hold on the range's networks: the plan must not assign them.
-        var foreignHolders: [String: String] = [:]   // "<docker network>/<ip>" -> container name
+        var foreignHolders: [EngineAddress: String] = [:]   // container names
         for c in inventory.containers where !c.isOwned(by: range) {
-            for e in c.endpoints { if let ip = e.heldIP { foreignHolders["\(e.network)/\(ip)"] = c.name } }
+            for e in c.endpoints { if let ip = e.heldIP { foreignHolders[EngineAddress(network: e.network, ip: ip)] = c.name } }
         }
         var missingImages: Set<String> = []
         for vm in desired.vms {
@@ -32,11 +31,11 @@ public enum Preflight {
                 out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
             }
             for i in vm.interfaces {
-                if let holder = foreignHolders["\(EngineNames.object(range, i.network))/\(i.ip)"] {
+                if let holder = foreignHolders[EngineAddress(network: EngineNames.object(range, i.network), ip: i.ip)] {
                     out.append(.error(.ipInUse, "address \(i.ip) that \(vm.hostname) needs on network '\(i.network)' is held by container \(holder), which range \(range) does not own and never touches; free the address or give \(vm.hostname) another", at: vm.location))
                 }
             }
-            let image = normalizedImage(vm.image)
+            let image = inventory.capabilities.imageNaming.canonical(vm.image)
             if !inventory.images.contains(image) && !missingImages.contains(image) {
                 missingImages.insert(image)
                 out.append(.error(.imageMissing, "image \(vm.image) is not present on the engine (rangectl does not pull yet); load or build it first", at: vm.location))
@@ -49,30 +48,18 @@ public enum Preflight {
             }
         }
         if let first = desired.vms.first(where: { !$0.routes.isEmpty }) {
-            let helper = normalizedImage(desired.helperImage)
+            let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
             if !inventory.images.contains(helper) && !missingImages.contains(helper) {
                 out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
             }
         }
-        if !inventory.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {
-            out.append(.warning(.engineLimit, "this engine drops traffic that a router VM forwards between its networks (measured on Podman 4.3): network '\(routed.name)' and the other segments of \(routed.router ?? "") will get their addresses and routes but will not reach each other through it; use a Docker engine for routed ranges", at: routed.location))
+        if !inventory.capabilities.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {
+            out.append(.warning(.engineLimit, "this engine (\(inventory.capabilities.engineName)) drops traffic that a router VM forwards between its networks: network '\(routed.name)' and the other segments of \(routed.router ?? "") will get their addresses and routes but will not reach each other through it; use a Docker engine for routed ranges", at: routed.location))
         }
         if inventory.interfaceLayout != .manifest {
             out += nicOrderWarnings(desired, layout: inventory.interfaceLayout)
         }
         return out
-    }
-
-    /// Docker's own spelling of an image reference, as `RepoTags` lists it: no `docker.io/` or
-    /// `library/` prefix, and `:latest` when no tag or digest is given.
-    public static func normalizedImage(_ image: String) -> String {
-        var name = image
-        for prefix in ["docker.io/", "index.docker.io/"] where name.hasPrefix(prefix) { name.removeFirst(prefix.count) }
-        if name.hasPrefix("library/") { name.removeFirst("library/".count) }
-        let lastSlash = name.lastIndex(of: "/")
-        let hasTag = name.lastIndex(of: ":").map { colon in lastSlash.map { colon > $0 } ?? true } ?? false
-        if !hasTag && !name.contains("@") { name += ":latest" }
-        return name
     }
 
     /// Networks the engine itself treats as internal (routed segments are not, see DesiredNetwork).
@@ -99,7 +86,7 @@ public enum Preflight {
             if orderDiffers {
                 let real = names.enumerated().map { "eth\($0.offset) \($0.element.network)" }.joined(separator: ", ")
                 // Only an engine that sorts NICs by name gives them other names than the manifest's.
-                parts.append("will get \(real) on this engine (API below 1.48 orders NICs by name, not manifest order)")
+                parts.append("will get \(real) on this engine (it orders NICs by network name, not manifest order)")
             }
             if routeDiffers {
                 let outward = names.map(\.network).filter { !internalNetworks.contains($0) }

@@ -1,81 +1,58 @@
 import RangeDiagnostics
 
 /// What it takes to make the engine match the manifest: the changes a reviewer reads and the
-/// operations that carry them out, in phases that run one after the other (each phase's
-/// operations are independent of each other and may run in parallel).
+/// graph of engine operations that carries them out (see `OperationGraph`).
 public struct Reconciliation: Hashable, Sendable {
     public var changes: [Change]
-    public var phases: [[EngineOperation]]
+    public var graph: OperationGraph
 
-    public init(changes: [Change], phases: [[EngineOperation]]) {
+    public init(changes: [Change], graph: OperationGraph) {
         self.changes = changes
-        self.phases = phases
+        self.graph = graph
     }
 
     /// Nothing to do.
-    public static let none = Reconciliation(changes: [], phases: [])
+    public static let none = Reconciliation(changes: [], graph: OperationGraph())
 
-    public var operationCount: Int { phases.reduce(0) { $0 + $1.count } }
+    public var operationCount: Int { graph.count }
 }
 
 /// The pure diff between a desired range and what the engine holds (Compose's reconcile):
 /// create what is missing, re-create what changed in a way the engine cannot update, start what is
-/// stopped, delete what the range owns and the manifest no longer has. Decided once, here.
+/// stopped, delete what the range owns and the manifest no longer has. Decided once, here; the
+/// dependencies between the operations are decided by `GraphBuilder`.
 public enum Reconciler {
-    public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange) -> Reconciliation {
+    public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange, _ capabilities: EngineCapabilities) -> Reconciliation {
         var changes: [Change] = []
-        var removeContainers: [EngineOperation] = []
-        var removeNetworks: [EngineOperation] = []
-        var createNetworks: [EngineOperation] = []
-        var vmOperations: [EngineOperation] = []
+        var graph = GraphBuilder(capabilities: capabilities)
+        var networks = NetworkMatch(observed)
+        var containers = ContainerMatch(observed)
 
         // Networks, matched by their network label (first one wins; any other copy is deleted).
-        var networksByName: [String: ObservedNetwork] = [:]
-        var extraNetworks: [ObservedNetwork] = []
-        for n in observed.networks {
-            let key = n.labels[RangeLabels.network] ?? n.name
-            if networksByName[key] == nil { networksByName[key] = n } else { extraNetworks.append(n) }
-        }
+        var networkSteps: [(DesiredNetwork, ObservedNetwork?, cause: String)] = []
         var fresh: Set<String> = []   // networks created or re-created by this plan
         for n in desired.networks {
-            guard let live = networksByName.removeValue(forKey: n.name) else {
+            guard let live = networks.byName.removeValue(forKey: n.name) else {
                 changes.append(Change(.create, .network, n.name))
-                createNetworks.append(.createNetwork(n))
+                networkSteps.append((n, nil, "not on the engine"))
                 fresh.insert(n.name)
                 continue
             }
             let causes = networkCauses(n, live, desired: desired)
             if !causes.isEmpty {
                 changes.append(Change(.replace, .network, n.name, detail: causes))
-                removeNetworks.append(.removeNetwork(name: live.name, id: live.id))
-                createNetworks.append(.createNetwork(n))
+                networkSteps.append((n, live, "re-created: " + causes.joined(separator: "; ")))
                 fresh.insert(n.name)
             }
         }
 
         // VMs, matched by their VM label, case-insensitively as hostnames are.
-        var containersByVM: [String: ObservedContainer] = [:]
-        var extraContainers: [ObservedContainer] = []
-        var markers: [String: ObservedContainer] = [:]
-        var leftovers: [ObservedContainer] = []
-        for c in observed.containers {
-            if c.labels[RangeLabels.helper] != nil {
-                leftovers.append(c)
-                continue
-            }
-            if let of = c.labels[RangeLabels.routesOf] {
-                if markers[of.lowercased()] == nil { markers[of.lowercased()] = c } else { leftovers.append(c) }
-                continue
-            }
-            let key = (c.labels[RangeLabels.vm] ?? c.name).lowercased()
-            if containersByVM[key] == nil { containersByVM[key] = c } else { extraContainers.append(c) }
-        }
+        var vmSteps: [VMStep] = []
         for vm in desired.vms {
-            let marker = markers.removeValue(forKey: vm.hostname.lowercased())
-            guard let live = containersByVM.removeValue(forKey: vm.hostname.lowercased()) else {
+            let marker = containers.markers.removeValue(forKey: vm.hostname.lowercased())
+            guard let live = containers.byVM.removeValue(forKey: vm.hostname.lowercased()) else {
                 changes.append(Change(.create, .vm, vm.hostname))
-                if let marker { removeContainers.append(.removeContainer(name: marker.name, id: marker.id)) }
-                vmOperations.append(.createVM(vm))
+                vmSteps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker))
                 continue
             }
             var causes = specCauses(vm, live, desired: desired)
@@ -86,53 +63,56 @@ public enum Reconciler {
             if !renewed.isEmpty {
                 causes.append("network \(renewed.joined(separator: ", ")) is (re-)created")
             }
-            switch live.state {
-            case "running", "created", "exited": break
-            default: causes.append("state \(live.state)")
-            }
+            if !live.state.isKept { causes.append("state \(live.state)") }
             if !causes.isEmpty {
                 changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
-                removeContainers.append(.removeContainer(name: live.name, id: live.id))
-                if let marker { removeContainers.append(.removeContainer(name: marker.name, id: marker.id)) }
-                vmOperations.append(.createVM(vm))
-            } else if live.state != "running" {
-                var detail = ["start (\(live.state == "created" ? "never started" : "stopped"))"]
+                vmSteps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker))
+            } else if live.state != .running {
+                let why = live.state == .created ? "never started" : "stopped"
+                var detail = ["start (\(why))"]
                 if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
                 changes.append(Change(.update, .vm, vm.hostname, detail: detail))
-                vmOperations.append(.startVM(vm, id: live.id))
+                vmSteps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil))
             } else if case let .set(why) = routeDiff {
                 changes.append(Change(.update, .vm, vm.hostname, detail: [why]))
-                vmOperations.append(.setRoutes(vm, id: live.id))
+                vmSteps.append(VMStep(vm: vm, action: .setRoutes(id: live.id, cause: why), marker: nil))
             }
         }
 
-        // What the range owns and the manifest no longer has, containers before networks.
-        let goneContainers = (Array(containersByVM.values) + extraContainers).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        // Removals first, containers before networks (each network's removal waits only for the
+        // containers on it), in the order the changes list them.
+        for step in vmSteps {
+            guard case let .create(replacing, cause) = step.action else { continue }
+            if let live = replacing { graph.removeContainer(live, cause: cause) }
+            if let marker = step.marker { graph.removeContainer(marker, cause: "routes marker of \(step.vm.hostname), which is created again") }
+        }
+        let goneContainers = (Array(containers.byVM.values) + containers.extra).sorted(byName: \.name)
         for c in goneContainers {
             changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name))
-            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+            graph.removeContainer(c, cause: "not in the manifest")
         }
-        // Markers of VMs that are gone go with them; helpers left by an interrupted apply are listed.
-        for c in Array(markers.values).sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
-            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+        for c in Array(containers.markers.values).sorted(byName: \.name) {
+            graph.removeContainer(c, cause: "routes marker of a VM that is not in the manifest")
         }
-        for c in leftovers.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+        for c in containers.leftovers.sorted(byName: \.name) {
             changes.append(Change(.delete, .helper, c.name))
-            removeContainers.append(.removeContainer(name: c.name, id: c.id))
+            graph.removeContainer(c, cause: "left by an interrupted apply")
         }
-        let goneNetworks = (Array(networksByName.values) + extraNetworks).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for (_, live, cause) in networkSteps { if let live { graph.removeNetwork(live, cause: cause) } }
+        let goneNetworks = (Array(networks.byName.values) + networks.extra).sorted(byName: \.name)
         for n in goneNetworks {
             changes.append(Change(.delete, .network, n.labels[RangeLabels.network] ?? n.name))
-            removeNetworks.append(.removeNetwork(name: n.name, id: n.id))
+            graph.removeNetwork(n, cause: "not in the manifest")
         }
-        let phases = [removeContainers, removeNetworks, createNetworks, vmOperations].filter { !$0.isEmpty }
-        return Reconciliation(changes: changes, phases: phases)
+        for (n, _, cause) in networkSteps { graph.createNetwork(n, cause: cause) }
+        for step in vmSteps { graph.vm(step, range: desired.name) }
+        return Reconciliation(changes: changes, graph: graph.graph)
     }
 
     /// Everything of the range removed: containers, then networks.
-    public static func teardown(_ observed: ObservedRange) -> Reconciliation {
+    public static func teardown(_ observed: ObservedRange, _ capabilities: EngineCapabilities) -> Reconciliation {
         let empty = DesiredRange(name: observed.range, labels: [], networks: [], vms: [])
-        return reconcile(empty, observed)
+        return reconcile(empty, observed, capabilities)
     }
 
     // MARK: - Causes
@@ -153,14 +133,14 @@ public enum Reconciler {
         if vm.routes.isEmpty {
             return had.isEmpty ? .none : .replace("routes \(had.replacingOccurrences(of: ",", with: ", ")) removed")
         }
-        guard let marker else { return live.state == "running" ? .set("set routes \(wantText) (not set yet)") : .none }
+        guard let marker else { return live.state == .running ? .set("set routes \(wantText) (not set yet)") : .none }
         if had != want {
             let kept = Set(vm.routes.map(\.to))
             let removed = had.split(separator: ",").map(String.init).filter { !kept.contains(String($0.split(separator: " ")[0])) }
             if !removed.isEmpty { return .replace("routes \(removed.joined(separator: ", ")) removed") }
             return .set("routes \(had.replacingOccurrences(of: ",", with: ", ")) -> \(wantText)")
         }
-        if live.state == "running", marker.labels[RangeLabels.routesSet] != "\(live.id)@\(live.startedAt ?? "")" {
+        if live.state == .running, marker.labels[RangeLabels.routesSet] != "\(live.id)@\(live.startedAt ?? "")" {
             return .set("routes lost (the VM restarted since they were set): set \(wantText) again")
         }
         return .none
@@ -227,20 +207,20 @@ public enum Reconciler {
     /// renumber NICs and move the default route on a running container.
     static func interfaceCauses(_ vm: DesiredVM, _ live: ObservedContainer, desired: DesiredRange) -> [String] {
         let assigned = live.assignedInterfaces
-        let wanted = vm.interfaces.map { ($0.network, $0.ip.description) }
         var causes: [String] = []
-        if !assigned.elementsEqual(wanted, by: { $0.network == $1.0 && $0.ip == $1.1 }) {
+        if !assigned.elementsEqual(vm.interfaces, by: { $0.network == $1.network && $0.ip == $1.ip }) {
+            func shown(_ ip: IPv4Address?) -> String { ip?.description ?? "(unreadable)" }
             for i in vm.interfaces {
                 if let old = assigned.first(where: { $0.network == i.network }) {
-                    if old.ip != i.ip.description {
-                        causes.append("\(i.name) \(i.network) \(old.ip) -> \(i.ip)")
+                    if old.ip != i.ip {
+                        causes.append("\(i.name) \(i.network) \(shown(old.ip)) -> \(i.ip)")
                     }
                 } else {
                     causes.append("\(i.name) \(i.network) \(i.ip) added")
                 }
             }
             for old in assigned where !vm.interfaces.contains(where: { $0.network == old.network }) {
-                causes.append("\(old.network) \(old.ip) removed")
+                causes.append("\(old.network) \(shown(old.ip)) removed")
             }
             if causes.isEmpty {
                 causes.append("interface order \(assigned.map(\.network).joined(separator: ", ")) -> \(vm.interfaces.map(\.network).joined(separator: ", "))")
@@ -256,7 +236,7 @@ public enum Reconciler {
                 causes.append("\(i.name) \(i.network) was disconnected on the engine")
                 continue
             }
-            if let ip = e.configuredIP, ip != i.ip.description {
+            if let ip = e.configuredIP, ip != i.ip {
                 causes.append("\(i.name) \(i.network) is \(ip) on the engine, planned \(i.ip)")
             } else if e.configuredIP == nil {
                 causes.append("\(i.name) \(i.network) has no fixed address on the engine, planned \(i.ip)")

@@ -4,6 +4,7 @@ import DockerEngine
 import Engine
 import Plan
 import Planner
+import Workflows
 import RangeDiagnostics
 
 /// `rangectl apply FILE|PLAN.json`: plan, show, confirm, then reconcile the engine to the manifest.
@@ -73,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if !json { PlanCommand.show(live.plan, json: false) }
-        if live.reconciliation.phases.isEmpty {
+        if live.reconciliation.graph.isEmpty {
             if json {
                 finish(live.plan, report: ApplyReport())
             } else if let calls = engineCalls(engineInUse) {
@@ -88,7 +89,8 @@ struct ApplyCommand: ParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
-    /// A saved plan is applied only if the engine still holds exactly what it was planned against.
+    /// A saved plan is applied only if the engine still holds exactly what it was planned against
+    /// (`LivePlanning.saved`), checked under the range's lock.
     private func savedPlan(_ document: JSONValue, file: String, connected: inout (any ContainerEngine)?, lock held: inout RangeLock?) -> LivePlan {
         func refused(_ d: Diagnostic, range: String = "") -> LivePlan {
             LivePlan(plan: Plan(range: range, diagnostics: [d], desired: nil, changes: []), reconciliation: .none, inventory: nil)
@@ -108,18 +110,11 @@ struct ApplyCommand: ParsableCommand {
         case let .failure(d): return refused(d, range: saved.desired.name)
         case let .success(l): held = l
         }
-        let inventory: EngineInventory
-        do { inventory = try e.observe() } catch { return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name) }
-        let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
-        guard inventory.observed(range: saved.desired.name).fingerprint == saved.fingerprint else {
-            return refused(stale, range: saved.desired.name)
+        do {
+            return LivePlanning.saved(saved, file: file, inventory: try e.observe(), endpoint: e.endpoint)
+        } catch {
+            return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name)
         }
-        let live = LivePlanning.against(Compilation(rangeName: saved.desired.name, desired: saved.desired, diagnostics: []),
-                                        inventory: inventory, engine: e)
-        if live.plan.valid && live.plan.changes != saved.changes {
-            return refused(stale, range: saved.desired.name)
-        }
-        return live
     }
 
     /// The JSON document (plan, and the apply's result when there was one), or diagnostics in text.

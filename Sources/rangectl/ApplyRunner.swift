@@ -82,7 +82,10 @@ struct ApplyRunner {
         }
         var out = "\n\(verb.capitalized) \(r.interrupted ? "interrupted" : "failed") after \(String(format: "%.2f", seconds)) s: \(r.done.count) done, \(r.failed.count) failed, \(r.notStarted.count) not started.\n"
         for f in r.failed { out += TextEscaping.visible("  failed:      \(f.operation.summary) \(f.operation.objectName): \(f.error)") + "\n" }
-        for op in r.notStarted { out += TextEscaping.visible("  not started: \(op.intent) \(op.objectName)") + "\n" }
+        for skipped in r.notStarted {
+            let why = skipped.waitedFor.map { " (waited for \($0), which failed)" } ?? ""
+            out += TextEscaping.visible("  not started: \(skipped.operation.intent) \(skipped.operation.objectName)\(why)") + "\n"
+        }
         out += "Nothing is lost: run \(verb) again once the cause is fixed; it continues from what the engine holds.\n"
         return out
     }
@@ -92,8 +95,14 @@ struct ApplyRunner {
         return .object([
             ("succeeded", .bool(r.succeeded)),
             ("done", .array(r.done.map(op))),
-            ("failed", .array(r.failed.map { f in .object([("operation", .string(f.operation.intent)), ("name", .string(f.operation.objectName)), ("error", .string(f.error))]) })),
-            ("not_started", .array(r.notStarted.map(op))),
+            ("failed", .array(r.failed.map { f in
+                .object([("id", .string(f.id)), ("operation", .string(f.operation.intent)), ("name", .string(f.operation.objectName)),
+                         ("error", .string(f.error))])
+            })),
+            ("not_started", .array(r.notStarted.map { s in
+                .object([("id", .string(s.id)), ("operation", .string(s.operation.intent)), ("name", .string(s.operation.objectName)),
+                         ("waited_for", s.waitedFor.map { .string($0) } ?? .null)])
+            })),
         ])
     }
 }

@@ -3,6 +3,7 @@ import Engine
 import Plan
 import Planner
 import RangeDiagnostics
+import Workflows
 
 /// `rangectl destroy FILE`: remove every object the range owns by label, and nothing else.
 struct DestroyCommand: ParsableCommand {
@@ -29,14 +30,11 @@ struct DestroyCommand: ParsableCommand {
         let held = try lock.acquire(compilation.rangeName, on: e).orExit()
         defer { held.release() }
         let inventory = try CommandSteps.observe(e, routes: false)
-        let observed = inventory.observed(range: compilation.rangeName)
-        let teardown = Reconciler.teardown(observed)
-        let empty = DesiredRange(name: compilation.rangeName, labels: [], networks: [], vms: [])
-        Terminal.write(PlanText.render(Plan(range: compilation.rangeName, diagnostics: [], desired: empty, changes: teardown.changes),
-                                       header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
-        guard !teardown.phases.isEmpty else { return }
+        let teardown = LivePlanning.teardown(compilation.rangeName, inventory: inventory, endpoint: e.endpoint)
+        Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
+        guard !teardown.reconciliation.graph.isEmpty, let empty = teardown.plan.desired else { return }
         let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false)
-        let report = try runner.run(teardown, verb: "destroy")
+        let report = try runner.run(teardown.reconciliation, verb: "destroy")
         if !report.succeeded { throw ExitCode(1) }
     }
 }

@@ -27,16 +27,6 @@ struct EngineOptions: ParsableArguments {
     }
 }
 
-extension Diagnostic {
-    /// An engine failure during observation, as a diagnostic.
-    static func engine(_ error: Error, endpoint: String) -> Diagnostic {
-        if let e = error as? EngineError, case .unreachable = e {
-            return .error(.engineUnreachable, e.description, at: nil)
-        }
-        return .error(.engineUnreachable, "the engine at \(endpoint) failed: \(error)", at: nil)
-    }
-}
-
 /// How many calls the Docker engine under any wrappers has received (nil for other engines).
 func engineCalls(_ engine: any ContainerEngine) -> Int? {
     ((engine as? RetryingEngine)?.base as? DockerEngine ?? engine as? DockerEngine)?.calls

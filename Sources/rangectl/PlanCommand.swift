@@ -5,6 +5,7 @@ import Glibc
 import Plan
 import Planner
 import RangeDiagnostics
+import Workflows
 
 /// `rangectl plan FILE`: compile the manifest into a plan against the engine (or `--offline`)
 /// and print it, as text or JSON.

@@ -65,7 +65,7 @@ enum RangeStatus {
             guard let c = byVM[vm.hostname.lowercased()] else {
                 return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
             }
-            let live = c.state == "running" ? readInside(c, engine: engine) : nil
+            let live = c.state == .running ? readInside(c, engine: engine) : nil
             let predicted = layout.names(vm, desired, internal: internalNetworks)
             // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
             let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
@@ -73,7 +73,7 @@ enum RangeStatus {
             } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
             var nics: [VMStatus.NIC] = c.endpoints.map { e in
                 let network = e.network.hasPrefix(prefix) ? String(e.network.dropFirst(prefix.count)) : e.network
-                let ip = e.configuredIP ?? ""
+                let ip = e.configuredIP?.description ?? ""
                 if let live, let name = live.names[ip] {
                     return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false)
                 }
@@ -83,12 +83,12 @@ enum RangeStatus {
             }
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
             var routes: [String] = []
-            if c.state == "running" {
+            if c.state == .running {
                 // Inside the VM when its image has `ip`, else through the route helper.
                 let table = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: desired))
                 routes = (table ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
-            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state, nics: nics, routes: routes)
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes)
         }
     }
 

@@ -26,12 +26,8 @@ struct EngineFaultTests {
     /// Plans and applies through the retrying wrapper, its waits asked of `clock`.
     func applyThroughRetry(_ engine: InMemoryEngine, clock: ManualClock = ManualClock()) throws -> ApplyReport {
         let wrapped = RetryingEngine(engine, delays: Self.fast, clock: clock)
-        let inventory = try wrapped.observe()
-        let parsed = RangeCompiler.parse(Array(Self.text.utf8), file: "t.yaml")
-        let observed = inventory.observed(range: "t")
-        let pins = observed.assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
-        let desired = try #require(RangeCompiler.plan(parsed, pins: pins).desired)
-        return Applier(engine: wrapped, desired: desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(Reconciler.reconcile(desired, observed))
+        let p = try plan(Self.text, on: wrapped)
+        return Applier(engine: wrapped, desired: p.desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(p.reconciliation)
     }
 
     func converged(_ engine: InMemoryEngine) throws -> Bool {

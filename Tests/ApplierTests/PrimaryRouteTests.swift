@@ -40,10 +40,8 @@ struct PrimaryRouteTests {
     }
 
     @Test func engineThatOrdersInterfacesGetsNoExtraRoute() throws {
-        for version in [APIVersion(1, 48), APIVersion(1, 51)] {
-            let p = try plan(Self.text, on: InMemoryEngine(apiVersion: version))
-            #expect(p.desired.vms.allSatisfy { $0.routes.isEmpty }, "API \(version)")
-        }
+        let p = try plan(Self.text, on: InMemoryEngine(layout: .manifest))
+        #expect(p.desired.vms.allSatisfy { $0.routes.isEmpty })
     }
 
     @Test func theRouteIsSetAfterStartLostToARestartAndRestoredInPlace() throws {
@@ -70,7 +68,7 @@ struct PrimaryRouteTests {
 struct PodmanLayoutTests {
     func planned(_ text: String) throws -> Planned {
         let engine = InMemoryEngine(apiVersion: APIVersion(1, 41))
-        engine.interfaceLayout = .manifestNamesAnyRoute
+        engine.capabilities.interfaceLayout = .manifestNamesAnyRoute
         return try plan(text, on: engine)
     }
 
@@ -104,7 +102,7 @@ struct EngineLimitTests {
 
     @Test func aRoutedRangeOnAnEngineThatDropsForwardedTrafficIsWarned() throws {
         let engine = InMemoryEngine()
-        engine.forwardsBetweenNetworks = false
+        engine.capabilities.forwardsBetweenNetworks = false
         let p = try plan(Self.routed, on: engine)
         let limits = p.diagnostics.filter { $0.code == .engineLimit }
         #expect(limits.count == 1 && limits[0].severity == .warning)
@@ -116,7 +114,7 @@ struct EngineLimitTests {
     @Test func noWarningWhereTheEngineForwardsOrNothingIsRouted() throws {
         #expect(try plan(Self.routed, on: InMemoryEngine()).diagnostics.allSatisfy { $0.code != .engineLimit })
         let engine = InMemoryEngine()
-        engine.forwardsBetweenNetworks = false
+        engine.capabilities.forwardsBetweenNetworks = false
         #expect(try plan(PrimaryRouteTests.text, on: engine).diagnostics.allSatisfy { $0.code != .engineLimit })
     }
 }

@@ -27,7 +27,7 @@ struct ReconcileAndApplyTests {
         // Re-planning finds nothing to do, and costs one observation.
         engine.resetCalls()
         let again = try plan(Self.two, on: engine)
-        #expect(again.reconciliation.changes.isEmpty && again.reconciliation.phases.isEmpty)
+        #expect(again.reconciliation.changes.isEmpty && again.reconciliation.graph.isEmpty)
         #expect(engine.calls.map(\.name) == ["inventory"])
     }
 
@@ -38,8 +38,14 @@ struct ReconcileAndApplyTests {
         let next = lab("  - {hostname: web, image: busybox, networks: [a]}\n  - {hostname: db, image: busybox, networks: [a]}",
                        networks: "  - {name: a, subnet: 10.200.1.0/24}")
         let p = try plan(next, on: engine)
-        let phases = p.reconciliation.phases.map { $0.map(\.intent) }
-        #expect(phases == [["remove vm"], ["remove network"], ["create vm"]])
+        // The network's removal waits for the container on it; the new web for the old one's
+        // removal (its name and address), not for the network's.
+        #expect(edges(p.reconciliation.graph) == [
+            "remove-container:t-web <- []",
+            "remove-network:t-b <- [remove-container:t-web]",
+            "create-vm:web <- [remove-container:t-web]",
+            "start-vm:web <- [create-vm:web]",
+        ])
         #expect(describe(p.reconciliation.changes) == ["replace vm web: b 10.200.2.10 removed", "delete network b"])
         engine.resetCalls()
         let (_, report) = try apply(next, on: engine)
@@ -152,13 +158,14 @@ struct ReconcileAndApplyTests {
         }
         let (_, report) = try apply(lab(vms), on: engine, parallelism: 1)
         #expect(!report.succeeded)
-        #expect(report.failed.map(\.operation.objectName) == ["t-v4"])
+        #expect(report.failed.map(\.id) == ["create-vm:v4"])
         #expect(report.failed.first?.error.contains("boom") == true)
-        #expect(report.done.map(\.objectName) == ["t-a", "t-b", "t-v0", "t-v1", "t-v2", "t-v3"])
-        #expect(report.notStarted.map(\.objectName) == ["t-v5", "t-v6", "t-v7", "t-v8", "t-v9"])
+        // Only what depends on the failed create waits; unrelated work goes on and is done.
+        #expect(report.notStarted.map { "\($0.id) waited for \($0.waitedFor ?? "nothing")" } == ["start-vm:v4 waited for create-vm:v4"])
+        #expect(report.done.count == 2 + 9 * 2)
         engine.fault = nil
         let p = try plan(lab(vms), on: engine)
-        #expect(describe(p.reconciliation.changes) == (4..<10).map { "create vm v\($0)" })
+        #expect(describe(p.reconciliation.changes) == ["create vm v4"])
         try apply(lab(vms), on: engine)
         #expect(try plan(lab(vms), on: engine).reconciliation.changes.isEmpty)
     }
@@ -187,8 +194,9 @@ struct ReconcileAndApplyTests {
         box.applier = applier
         let report = applier.apply(p.reconciliation)
         #expect(report.interrupted && !report.succeeded)
-        #expect(report.done.map(\.objectName) == ["t-a", "t-b", "t-v0", "t-v1"])
-        #expect(report.notStarted.count == 4)
+        #expect(report.done.map { "\($0.intent) \($0.objectName)" } == ["create network t-a", "create network t-b", "create vm t-v0", "start vm t-v0", "create vm t-v1"])
+        #expect(report.notStarted.map(\.id) == ["start-vm:v1"] + (2..<6).flatMap { ["create-vm:v\($0)", "start-vm:v\($0)"] })
+        #expect(report.notStarted.allSatisfy { $0.waitedFor == nil })
     }
 
     @Test func fingerprintChangesWithTheEngineAndOnlyThen() throws {
@@ -214,9 +222,9 @@ struct ReconcileAndApplyTests {
         #expect(saved?.changes == p.reconciliation.changes)
         // Re-planned from the saved plan, the same operations come out (source locations aside: a file has none).
         let observed = try engine.observe().observed(range: "t")
-        let replanned = try #require(saved.map { Reconciler.reconcile($0.desired, observed) })
+        let replanned = try #require(saved.map { Reconciler.reconcile($0.desired, observed, engine.capabilities) })
         #expect(replanned.changes == p.reconciliation.changes)
-        #expect(replanned.phases.map { $0.map { "\($0.intent) \($0.objectName)" } } == p.reconciliation.phases.map { $0.map { "\($0.intent) \($0.objectName)" } })
+        #expect(edges(replanned.graph) == edges(p.reconciliation.graph))
     }
 }
 
@@ -234,7 +242,7 @@ struct ForeignObjectTests {
         #expect(report.succeeded)
         #expect(!describe(p.reconciliation.changes).contains { $0.contains("stray") || $0.contains("other") })
         // Destroy: everything the range owns by label goes, nothing else.
-        let teardown = Reconciler.teardown(try engine.inventory().observed(range: "t"))
+        let teardown = Reconciler.teardown(try engine.inventory().observed(range: "t"), engine.capabilities)
         let destroyed = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 4) { _ in }.apply(teardown)
         #expect(destroyed.succeeded)
         #expect(Set(engine.allContainers.map(\.name)) == ["t-stray", "other-x"])
@@ -284,7 +292,7 @@ struct ForeignObjectTests {
         #expect(old.desired.vms[0].routes.map(\.description) == ["default via 10.200.2.1"])
         let inOrder = try plan(lab("  - {hostname: web, image: busybox, networks: [a, b]}"), on: InMemoryEngine(apiVersion: APIVersion(1, 41)))
         #expect(inOrder.diagnostics.isEmpty)
-        let new = try plan(text, on: InMemoryEngine(apiVersion: APIVersion(1, 48)))
+        let new = try plan(text, on: InMemoryEngine(layout: .manifest))
         #expect(new.diagnostics.isEmpty)
         #expect(new.desired.vms[0].routes.isEmpty)
     }

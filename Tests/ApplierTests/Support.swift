@@ -5,6 +5,7 @@ import Plan
 import Planner
 import RangeDiagnostics
 import Testing
+import Workflows
 
 /// A small manifest for the applier's tests: range `t`, networks a (10.200.1.0/24) and b (10.200.2.0/24).
 func lab(_ vms: String, networks: String = "  - {name: a, subnet: 10.200.1.0/24}\n  - {name: b, subnet: 10.200.2.0/24}") -> String {
@@ -19,16 +20,14 @@ struct Planned {
     var fingerprint: String
 }
 
-/// Observe, pin, compile, preflight and reconcile: `rangectl plan` without the CLI.
-func plan(_ text: String, on engine: InMemoryEngine) throws -> Planned {
-    let inventory = try engine.observe()
+/// Observe, pin, compile, preflight and reconcile: `rangectl plan`'s own workflow, without the CLI.
+func plan(_ text: String, on engine: any ContainerEngine) throws -> Planned {
     let parsed = RangeCompiler.parse(Array(text.utf8), file: "t.yaml")
-    let name = RangeCompiler.plan(parsed).rangeName
-    let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
-    let compiled = RangeCompiler.plan(parsed, pins: pins)
-    let decision = LiveDecision(try #require(compiled.desired, "invalid manifest: \(compiled.diagnostics)"), inventory)
-    return Planned(desired: decision.desired, diagnostics: compiled.diagnostics + decision.diagnostics,
-                   reconciliation: decision.reconciliation, fingerprint: decision.fingerprint)
+    let live = LivePlanning.plan(parsed, inventory: try engine.observe(), endpoint: engine.endpoint)
+    // Refused by preflight, the plan has no range; the tests still read the manifest's.
+    let desired = try #require(live.plan.desired ?? RangeCompiler.plan(parsed).desired, "invalid manifest: \(live.plan.diagnostics)")
+    return Planned(desired: desired, diagnostics: live.plan.diagnostics, reconciliation: live.reconciliation,
+                   fingerprint: live.plan.fingerprint ?? "")
 }
 
 /// Plans and applies; returns the plan and the report.
@@ -43,4 +42,9 @@ func apply(_ text: String, on engine: InMemoryEngine, parallelism: Int = 8) thro
 /// The changes as `action kind name: detail; detail`.
 func describe(_ changes: [Change]) -> [String] {
     changes.map { c in "\(c.action.rawValue) \(c.kind.rawValue) \(c.name)" + (c.detail.isEmpty ? "" : ": " + c.detail.joined(separator: "; ")) }
+}
+
+/// The graph's nodes in plan order as `id <- [dependencies]`.
+func edges(_ graph: OperationGraph) -> [String] {
+    graph.nodes.map { "\($0.id) <- [\($0.dependsOn.joined(separator: ", "))]" }
 }

@@ -21,8 +21,8 @@ struct OutputLineTests {
 
     @Test func theSummaryOfAFailedApplyShowsEveryErrorOnItsOwnLine() {
         var report = ApplyReport()
-        report.failed = [ApplyFailure(operation: .removeContainer(name: "r-web", id: "1"), error: Self.engineError, engineUnreachable: false)]
-        report.notStarted = [.removeNetwork(name: "r-\u{1B}[31mred", id: "2")]
+        report.failed = [ApplyFailure(id: "remove-container:r-web", operation: .removeContainer(name: "r-web", id: "1"), error: Self.engineError, engineUnreachable: false)]
+        report.notStarted = [SkippedOperation(id: "remove-network:r-red", operation: .removeNetwork(name: "r-\u{1B}[31mred", id: "2"), waitedFor: nil)]
         let text = ApplyRunner.summary(report, seconds: 1, calls: nil, verb: "apply")
         expectClean(Data(text.utf8), "summary")
         #expect(text.contains("  failed:      removed vm r-web: " + Self.shownError + "\n"))

@@ -4,7 +4,7 @@ import Plan
 import Testing
 
 /// The images the inventory reports are normalised as the manifest's names are
-/// (`Preflight.normalizedImage`), whether the engine lists them Docker's way or Podman's.
+/// (`ImageNaming.canonical`), whether the engine lists them Docker's way or Podman's.
 struct ImageInventoryTests {
     func images(listed answer: String) throws -> Set<String> {
         let transport = RecordingTransport(apiVersion: "1.41")
@@ -42,7 +42,7 @@ struct ImageInventoryTests {
                       "quay.io/podman/hello", "localhost/scratch:1.0"])
     func theManifestsSpellingsMatch(_ written: String) throws {
         for answer in [Self.podman, Self.docker] {
-            #expect(try images(listed: answer).contains(Preflight.normalizedImage(written)), "\(written)")
+            #expect(try images(listed: answer).contains(ImageNaming.referenceDefaults.canonical(written)), "\(written)")
         }
     }
 
@@ -50,7 +50,7 @@ struct ImageInventoryTests {
     /// imported or built with podman itself: not the Docker Hub image of the same short name.
     @Test func localhostIsNotDockerHub() throws {
         for answer in [Self.podman, Self.docker] {
-            #expect(try !images(listed: answer).contains(Preflight.normalizedImage("scratch:1.0")))
+            #expect(try !images(listed: answer).contains(ImageNaming.referenceDefaults.canonical("scratch:1.0")))
         }
     }
 }

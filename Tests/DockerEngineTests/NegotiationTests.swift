@@ -54,63 +54,17 @@ struct NegotiationTests {
     }
 }
 
-/// Before API 1.49 container removals go one at a time (moby#42119); from 1.49 they run side by side.
+/// Before API 1.49 a network's endpoints must be released one at a time (moby#42119): the engine
+/// says so in its capabilities, and the plan's graph orders the removals (OperationGraphTests).
 struct RemovalTests {
-    /// Removes two containers from two threads while each DELETE is held in the transport for a
-    /// moment; returns the most DELETEs seen in flight at once.
-    func mostRemovalsAtOnce(_ version: String) throws -> Int {
-        let transport = RecordingTransport(apiVersion: version)
-        let probe = InFlight()
-        transport.onSend = { request in
-            guard request.method == "DELETE" else { return }
-            probe.enter()
-            // Long enough for the other thread to arrive if nothing holds it back.
-            _ = probe.bothArrived.wait(timeout: .now() + 1)
-            probe.leave()
-        }
-        let engine = try DockerEngine(endpoint: "e", transport: transport)
-        let group = DispatchGroup()
-        for id in ["a", "b"] {
-            group.enter()
-            Thread.detachNewThread {
-                try? engine.removeContainer(id: id)
-                group.leave()
-            }
-        }
-        group.wait()
-        #expect(transport.requests.filter { $0.method == "DELETE" }.count == 2)
-        return probe.most
-    }
-
-    @Test(arguments: ["1.41", "1.48"])
-    func oneAtATimeBefore149(_ version: String) throws {
-        #expect(try mostRemovalsAtOnce(version) == 1)
-    }
-
-    @Test(arguments: ["1.49"])
-    func sideBySideFrom149(_ version: String) throws {
-        #expect(try mostRemovalsAtOnce(version) == 2)
+    @Test(arguments: [("1.41", false), ("1.48", false), ("1.49", true), ("1.51", true)])
+    func exactEndpointCountFrom149(_ version: String, _ exact: Bool) throws {
+        let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(apiVersion: version))
+        #expect(engine.capabilities.exactEndpointCount == exact)
+        #expect(try engine.inventory().capabilities.exactEndpointCount == exact)
     }
 }
 
-/// Counts requests in flight; `bothArrived` is signalled (twice) once two are in at the same time.
-final class InFlight: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now = 0
-    private(set) var most = 0
-    let bothArrived = DispatchSemaphore(value: 0)
-
-    func enter() {
-        lock.lock()
-        now += 1
-        most = max(most, now)
-        let both = now == 2
-        lock.unlock()
-        if both { bothArrived.signal(); bothArrived.signal() }
-    }
-
-    func leave() { lock.lock(); now -= 1; lock.unlock() }
-}
 
 /// What each API version changes in the requests, at the edges of each change.
 struct FeaturesTests {
@@ -138,7 +92,7 @@ struct PodmanDetectionTests {
         let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(versionAnswer: Self.podmanVersion))
         #expect(engine.isPodman)
         let inventory = try engine.inventory()
-        #expect(inventory.interfaceLayout == .manifestNamesAnyRoute && !inventory.forwardsBetweenNetworks)
+        #expect(inventory.interfaceLayout == .manifestNamesAnyRoute && !inventory.capabilities.forwardsBetweenNetworks)
     }
 
     @Test func dockerIsNotPodmanAndReportsItsVersionsLayout() throws {
@@ -146,7 +100,7 @@ struct PodmanDetectionTests {
             let engine = try DockerEngine(endpoint: "e", transport: RecordingTransport(apiVersion: version))
             #expect(!engine.isPodman)
             let inventory = try engine.inventory()
-            #expect(inventory.interfaceLayout == layout && inventory.forwardsBetweenNetworks, "API \(version)")
+            #expect(inventory.interfaceLayout == layout && inventory.capabilities.forwardsBetweenNetworks, "API \(version)")
         }
     }
 

@@ -24,7 +24,7 @@ struct InMemoryEngineTests {
         let id = try engine.createNetwork(Fixture.a, labels: SpecEncoding.networkLabels(Fixture.a, range: d))
         let inventory = try engine.inventory()
         let n = try #require(inventory.networks.first)
-        #expect(n.id == id && n.name == "t-a" && n.subnet == "10.200.1.0/24" && n.gateway == "10.200.1.1" && !n.internal)
+        #expect(n.id == id && n.name == "t-a" && n.subnet?.description == "10.200.1.0/24" && n.gateway?.description == "10.200.1.1" && !n.internal)
         #expect(n.isOwned(by: "t") && n.labels[RangeLabels.network] == "a")
     }
 
@@ -66,7 +66,7 @@ struct InMemoryEngineTests {
         let networks = try engine.inventory().networks
         #expect(networks.map(\.name) == ["t-back", "t-dmz"])
         #expect(networks.map(\.internal) == [true, false])
-        #expect(networks.map(\.gateway) == ["10.200.4.1", "10.200.3.254"])
+        #expect(networks.map { $0.gateway?.description } == ["10.200.4.1", "10.200.3.254"])
     }
 
     // MARK: - Containers
@@ -75,10 +75,10 @@ struct InMemoryEngineTests {
         let engine = InMemoryEngine()
         let id = try create(Fixture.web, on: engine)
         let c = try #require(try engine.inventory().containers.first)
-        #expect(c.id == id && c.name == "t-web" && c.state == "created" && c.image == "busybox")
+        #expect(c.id == id && c.name == "t-web" && c.state == .created && c.image == "busybox")
         #expect(c.isOwned(by: "t") && c.labels[RangeLabels.vm] == "web")
-        #expect(c.endpoints.map { "\($0.network)=\($0.configuredIP ?? "")" } == ["t-a=10.200.1.10", "t-b=10.200.2.10"])
-        #expect(c.assignedInterfaces.map(\.ip) == ["10.200.1.10", "10.200.2.10"])
+        #expect(c.endpoints.map { "\($0.network)=\($0.configuredIP?.description ?? "")" } == ["t-a=10.200.1.10", "t-b=10.200.2.10"])
+        #expect(c.assignedInterfaces.map { $0.ip?.description } == ["10.200.1.10", "10.200.2.10"])
     }
 
     @Test func aTakenContainerNameIs409() throws {
@@ -132,13 +132,13 @@ struct InMemoryEngineTests {
         let engine = InMemoryEngine()
         _ = try engine.createNetwork(Fixture.a, labels: [])
         let db = try create(Fixture.db, on: engine)
-        func state() throws -> String? { try engine.inventory().containers.first?.state }
-        #expect(try state() == "created")
+        func state() throws -> ContainerState? { try engine.inventory().containers.first?.state }
+        #expect(try state() == .created)
         try engine.startContainer(id: db)
-        #expect(try state() == "running")
+        #expect(try state() == .running)
         let first = try engine.startedAt(container: db)
         engine.modifyContainer(named: "t-db") { $0.running = false }
-        #expect(try state() == "exited")
+        #expect(try state() == .exited)
         try engine.startContainer(id: db)
         #expect(try engine.startedAt(container: db) != first)
         engine.restart(named: "t-db")
@@ -204,15 +204,16 @@ struct InMemoryEngineTests {
         #expect(status { _ = try engine.createNetwork(Fixture.a, labels: []) } == 409)
     }
 
-    @Test func theInventoryReportsTheEnginesLayoutAndCapabilities() throws {
-        #expect(try InMemoryEngine(apiVersion: APIVersion(1, 41)).inventory().interfaceLayout == .sortedByName)
-        #expect(try InMemoryEngine(apiVersion: APIVersion(1, 48)).inventory().interfaceLayout == .manifest)
-        let podman = InMemoryEngine()
-        podman.interfaceLayout = .manifestNamesAnyRoute
-        podman.forwardsBetweenNetworks = false
+    @Test func theInventoryReportsTheCapabilitiesTheTestGaveIt() throws {
+        // By default Docker 20.10's: NICs sorted by name, each connected after create.
+        let docker = try InMemoryEngine().inventory()
+        #expect(docker.interfaceLayout == .sortedByName && !docker.capabilities.endpointsAtCreate && docker.capabilities.forwardsBetweenNetworks)
+        #expect(try InMemoryEngine(layout: .manifest).inventory().interfaceLayout == .manifest)
+        let podman = InMemoryEngine(layout: .manifestNamesAnyRoute)
+        podman.capabilities.forwardsBetweenNetworks = false
         podman.cpus = 6
         let inventory = try podman.inventory()
-        #expect(inventory.interfaceLayout == .manifestNamesAnyRoute && !inventory.forwardsBetweenNetworks && inventory.cpus == 6)
+        #expect(inventory.interfaceLayout == .manifestNamesAnyRoute && !inventory.capabilities.forwardsBetweenNetworks && inventory.cpus == 6)
     }
 
     @Test func observeReadsStartTimesOnlyForRunningVMsWithRouteMarkers() throws {

@@ -38,22 +38,22 @@ struct ConflictResolutionTests {
     }
 
     @Test func theRangesOwnContainerAttachedAsPlannedIsAdoptedStartedOrNot() {
-        for state in ["created", "running", "exited"] {
+        for state in [ContainerState.created, .running, .exited] {
             #expect(vm([Fixture.live(Fixture.web, of: d, id: "c7", state: state)]) == .adopt(id: "c7"), "\(state)")
         }
     }
 
     @Test func aNeverStartedContainerMissingANICIsCreatedAgain() {
-        var half = Fixture.live(Fixture.web, of: d, id: "c7", state: "created")
+        var half = Fixture.live(Fixture.web, of: d, id: "c7", state: .created)
         half.endpoints.removeLast()
         #expect(vm([half]) == .recreate(id: "c7"))
-        var other = Fixture.live(Fixture.web, of: d, id: "c7", state: "created")
-        other.endpoints[0].configuredIP = "10.200.1.99"
+        var other = Fixture.live(Fixture.web, of: d, id: "c7", state: .created)
+        other.endpoints[0].configuredIP = Fixture.ip("10.200.1.99")
         #expect(vm([other]) == .recreate(id: "c7"))
     }
 
     @Test func aStartedContainerNotAttachedAsPlannedIsReported() {
-        var half = Fixture.live(Fixture.web, of: d, state: "running")
+        var half = Fixture.live(Fixture.web, of: d, state: .running)
         half.endpoints.removeLast()
         #expect(vm([half]) == .report)
     }
@@ -61,7 +61,7 @@ struct ConflictResolutionTests {
     @Test func aContainerNotOursOrNotAsPlannedIsReported() {
         #expect(vm([Fixture.foreignContainer("t-web")]) == .report)
         for key in [RangeLabels.specHash, RangeLabels.interfaces, RangeLabels.vm] {
-            var changed = Fixture.live(Fixture.web, of: d, state: "created")
+            var changed = Fixture.live(Fixture.web, of: d, state: .created)
             changed.labels[key] = "other"
             #expect(vm([changed]) == .report, "\(key)")
         }

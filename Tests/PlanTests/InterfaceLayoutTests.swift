@@ -19,12 +19,6 @@ struct InterfaceLayoutTests {
         return layout.defaultRouteNetwork(vm, Self.desired, internal: Self.internalNetworks)
     }
 
-    @Test(arguments: [(APIVersion(1, 41), InterfaceLayout.sortedByName), (APIVersion(1, 47), .sortedByName),
-                      (APIVersion(1, 48), .manifest), (APIVersion(1, 54), .manifest)])
-    func dockersLayoutFollowsItsAPIVersion(_ version: APIVersion, _ layout: InterfaceLayout) {
-        #expect(InterfaceLayout(docker: version) == layout)
-    }
-
     @Test func sortedByNamePutsOutwardNetworksFirstThenSortsByEngineName() {
         #expect(names(.sortedByName, ["c", "b", "a"]) == ["a", "b", "c"])
         #expect(names(.sortedByName, ["b", "c", "a"]) == ["a", "b", "c"])

@@ -25,21 +25,21 @@ struct ObservedRangeTests {
             ("range", { $0.range = "u" }),
             ("network id", { $0.networks[0].id = "n9" }),
             ("network name", { $0.networks[0].name = "t-z" }),
-            ("network subnet", { $0.networks[0].subnet = "10.200.9.0/24" }),
+            ("network subnet", { $0.networks[0].subnet = Fixture.subnet("10.200.9.0/24") }),
             ("network subnet gone", { $0.networks[0].subnet = nil }),
-            ("network gateway", { $0.networks[0].gateway = "10.200.1.254" }),
+            ("network gateway", { $0.networks[0].gateway = Fixture.ip("10.200.1.254") }),
             ("network internal", { $0.networks[0].internal.toggle() }),
             ("network label", { $0.networks[0].labels["team"] = "blue" }),
             ("network label added", { $0.networks[0].labels["extra"] = "" }),
             ("network gone", { $0.networks.removeLast() }),
             ("container id", { $0.containers[0].id = "c9" }),
             ("container name", { $0.containers[0].name = "t-z" }),
-            ("container state", { $0.containers[0].state = "exited" }),
+            ("container state", { $0.containers[0].state = .exited }),
             ("container image", { $0.containers[0].image = "busybox:1.36" }),
             ("container start", { $0.containers[0].startedAt = "2026-12-01T11:00:00Z" }),
             ("container start unknown", { $0.containers[0].startedAt = nil }),
             ("container label", { $0.containers[0].labels[RangeLabels.specHash] = "0" }),
-            ("endpoint address", { $0.containers[1].endpoints[0].configuredIP = "10.200.1.99" }),
+            ("endpoint address", { $0.containers[1].endpoints[0].configuredIP = Fixture.ip("10.200.1.99") }),
             ("endpoint address gone", { $0.containers[1].endpoints[0].configuredIP = nil }),
             ("endpoint network", { $0.containers[1].endpoints[0].network = "t-b" }),
             ("endpoint gone", { $0.containers[1].endpoints.removeLast() }),
@@ -60,7 +60,7 @@ struct ObservedRangeTests {
     @Test func valuesNoPlanReadsLeaveTheFingerprint() {
         var observed = owned
         observed.containers[0].endpoints[0].mac = "02:42:ac:11:00:02"
-        observed.containers[0].endpoints[0].runtimeIP = "10.200.1.10"
+        observed.containers[0].endpoints[0].runtimeIP = Fixture.ip("10.200.1.10")
         #expect(observed.fingerprint == owned.fingerprint)
     }
 
@@ -90,7 +90,7 @@ struct ObservedRangeTests {
         unmanaged.name = "t-x"
         unmanaged.labels[RangeLabels.managed] = "false"
         let lock = ObservedContainer(id: "l", name: "t.lock", labels: [RangeLabels.range: "t", RangeLabels.managed: "true",
-                                                                      "io.rangectl.lock-token": "abc"], state: "created", image: "busybox", endpoints: [])
+                                                                      "io.rangectl.lock-token": "abc"], state: .created, image: "busybox", endpoints: [])
         // Named like the range's objects, but without its labels.
         let impostor = Fixture.foreignContainer("t-web")
         let inventory = Fixture.inventory(networks: [Fixture.live(Fixture.a, of: d), otherRange, Fixture.foreignNetwork("t-b", nil)],
@@ -104,7 +104,7 @@ struct ObservedRangeTests {
     @Test func theAddressesKeptAreThoseTheLabelsRecord() {
         var edited = Fixture.live(Fixture.web, of: d)
         // Changed by hand on the engine: the label still says what rangectl assigned.
-        edited.endpoints[0].configuredIP = "10.200.1.99"
+        edited.endpoints[0].configuredIP = Fixture.ip("10.200.1.99")
         var marker = Fixture.live(Fixture.db, of: d, id: "m")
         marker.name = "t-db.routes"
         marker.labels[RangeLabels.vm] = nil
@@ -116,8 +116,9 @@ struct ObservedRangeTests {
     }
 
     @Test func anEndpointHoldsItsConfiguredAddressElseItsRuntimeOne() {
-        #expect(ObservedEndpoint(network: "n", configuredIP: "10.0.0.2", mac: nil, runtimeIP: "10.0.0.3").heldIP == "10.0.0.2")
-        #expect(ObservedEndpoint(network: "n", configuredIP: nil, mac: nil, runtimeIP: "10.0.0.3").heldIP == "10.0.0.3")
+        let (two, three) = (Fixture.ip("10.0.0.2"), Fixture.ip("10.0.0.3"))
+        #expect(ObservedEndpoint(network: "n", configuredIP: two, mac: nil, runtimeIP: three).heldIP == two)
+        #expect(ObservedEndpoint(network: "n", configuredIP: nil, mac: nil, runtimeIP: three).heldIP == three)
         #expect(ObservedEndpoint(network: "n", configuredIP: nil, mac: nil).heldIP == nil)
     }
 }
@@ -133,6 +134,5 @@ struct APIVersionTests {
     @Test func comparesNumerically() {
         #expect(APIVersion(1, 9) < APIVersion(1, 41))
         #expect(APIVersion(1, 54) < APIVersion(2, 0))
-        #expect(APIVersion.multipleEndpointsAtCreate < APIVersion.interfaceOrder && APIVersion.interfaceOrder < APIVersion.exactEndpointCount)
     }
 }

@@ -45,7 +45,7 @@ struct PreflightTests {
     @Test func anotherRangesNetworkWithTheNameIsNotOursEither() {
         var other = Fixture.live(Fixture.a, of: d)
         other.labels[RangeLabels.range] = "u"
-        other.subnet = "172.30.0.0/16"
+        other.subnet = Fixture.subnet("172.30.0.0/16")
         #expect(codes(check(Fixture.inventory(networks: [other]))) == ["error name-conflict"])
     }
 
@@ -57,10 +57,10 @@ struct PreflightTests {
         #expect(diagnostics.first?.message == "subnet 10.200.1.0/24 of network 'a' overlaps 10.200.0.0/16 of engine network u-lan (range u), which this range does not own")
     }
 
-    @Test func subnetsTheEngineReportsOddlyAreReadOrIgnored() {
-        // Any prefix the engine reports is read; what is not a subnet is not a conflict.
+    @Test func anyPrefixTheEngineReportsCountsAndNoSubnetIsNoConflict() {
+        // The engine module parses what the engine reports (an IPv6 subnet becomes none).
         let networks = [Fixture.foreignNetwork("wide", "0.0.0.0/0"), Fixture.foreignNetwork("none", nil),
-                        Fixture.foreignNetwork("odd", "fd00::/64"), Fixture.foreignNetwork("near", "10.200.3.0/24")]
+                        Fixture.foreignNetwork("near", "10.200.3.0/24")]
         let diagnostics = check(Fixture.inventory(networks: networks))
         #expect(diagnostics.map(\.message).allSatisfy { $0.contains("engine network wide") }, "\(diagnostics.map(\.message))")
         #expect(diagnostics.count == 2)
@@ -71,7 +71,7 @@ struct PreflightTests {
     }
 
     @Test func anAddressAForeignContainerHoldsOnTheRangesNetworkIsInUse() throws {
-        let squatter = Fixture.foreignContainer("squatter", endpoints: [ObservedEndpoint(network: "t-a", configuredIP: "10.200.1.11", mac: nil)])
+        let squatter = Fixture.foreignContainer("squatter", endpoints: [ObservedEndpoint(network: "t-a", configuredIP: Fixture.ip("10.200.1.11"), mac: nil)])
         let diagnostics = check(Fixture.inventory(containers: [squatter]))
         #expect(codes(diagnostics) == ["error ip-in-use"])
         #expect(diagnostics.first?.location == Fixture.at(7))
@@ -79,9 +79,9 @@ struct PreflightTests {
     }
 
     @Test func aRuntimeAddressIsHeldTooAndOtherNetworksDoNotCount() {
-        let runtime = Fixture.foreignContainer("dhcp", endpoints: [ObservedEndpoint(network: "t-b", configuredIP: nil, mac: nil, runtimeIP: "10.200.2.10")])
+        let runtime = Fixture.foreignContainer("dhcp", endpoints: [ObservedEndpoint(network: "t-b", configuredIP: nil, mac: nil, runtimeIP: Fixture.ip("10.200.2.10"))])
         #expect(codes(check(Fixture.inventory(containers: [runtime]))) == ["error ip-in-use"])
-        let elsewhere = Fixture.foreignContainer("x", endpoints: [ObservedEndpoint(network: "bridge", configuredIP: "10.200.1.11", mac: nil)])
+        let elsewhere = Fixture.foreignContainer("x", endpoints: [ObservedEndpoint(network: "bridge", configuredIP: Fixture.ip("10.200.1.11"), mac: nil)])
         #expect(check(Fixture.inventory(containers: [elsewhere])).isEmpty)
     }
 
@@ -124,8 +124,16 @@ struct PreflightTests {
         ("quay.io/podman/hello", "quay.io/podman/hello:latest"), ("busybox@sha256:5acba83a746c", "busybox@sha256:5acba83a746c"),
         ("docker.io/library/busybox@sha256:5acba83a746c", "busybox@sha256:5acba83a746c"),
     ])
-    func normalizedImageIsDockersOwnSpelling(_ written: String, _ normalized: String) {
-        #expect(Preflight.normalizedImage(written) == normalized)
+    func theReferenceDefaultsSpellImagesAsDockerListsThem(_ written: String, _ canonical: String) {
+        #expect(ImageNaming.referenceDefaults.canonical(written) == canonical)
+    }
+
+    /// Images are compared in the engine's own spelling, which it reports: never a fixed one.
+    @Test func imagesAreComparedAsTheEngineSpellsThem() {
+        let naming = ImageNaming(implicitRegistries: ["registry.lab/"], implicitNamespace: "", defaultTag: "stable")
+        let vms = [Fixture.vm("x", image: "registry.lab/tools", [("a", "10.200.1.20")]), Fixture.vm("y", image: "tools:stable", [("a", "10.200.1.21")])]
+        #expect(check(Fixture.desired([Fixture.a], vms), Fixture.inventory(images: ["tools:stable"], naming: naming)).isEmpty)
+        #expect(codes(check(Fixture.desired([Fixture.a], vms), Fixture.inventory(images: ["tools:latest"], naming: naming))) == ["error image-missing"])
     }
 
     // MARK: - resource-limit, engine-limit
@@ -154,7 +162,7 @@ struct PreflightTests {
         let diagnostics = check(Fixture.desired(networks, [Fixture.db]), Fixture.inventory(forwards: false))
         #expect(codes(diagnostics) == ["warning engine-limit"])
         #expect(diagnostics.first?.location == Fixture.at(5))
-        #expect(diagnostics.first?.message.contains("network 'dmz' and the other segments of fw will get their addresses and routes but will not reach each other through it") == true)
+        #expect(diagnostics.first?.message.hasPrefix("this engine (test engine) drops traffic that a router VM forwards between its networks: network 'dmz' and the other segments of fw will get their addresses and routes but will not reach each other through it") == true)
         #expect(check(Fixture.desired(networks, [Fixture.db]), Fixture.inventory(forwards: true)).isEmpty)
         #expect(check(Fixture.inventory(forwards: false)).isEmpty)
     }
@@ -168,13 +176,13 @@ struct PreflightTests {
         let diagnostics = check(Fixture.desired([Fixture.a, Fixture.b], [Self.crossed]), Fixture.inventory(layout: .sortedByName))
         #expect(codes(diagnostics) == ["warning nic-order"])
         #expect(diagnostics.first?.location == Fixture.at(6))
-        #expect(diagnostics.first?.message == "web will get eth0 a, eth1 b on this engine (API below 1.48 orders NICs by name, not manifest order); its default route goes through a, not b")
+        #expect(diagnostics.first?.message == "web will get eth0 a, eth1 b on this engine (it orders NICs by network name, not manifest order); its default route goes through a, not b")
     }
 
     @Test func aPinnedDefaultRouteLeavesOnlyTheNamesToWarnAbout() {
         let pinned = PrimaryRoute.pinned(Fixture.desired([Fixture.a, Fixture.b], [Self.crossed]), layout: .sortedByName)
         let diagnostics = check(pinned, Fixture.inventory(layout: .sortedByName))
-        #expect(diagnostics.map(\.message) == ["web will get eth0 a, eth1 b on this engine (API below 1.48 orders NICs by name, not manifest order); rangectl sets its default route via 10.200.2.1 after start"])
+        #expect(diagnostics.map(\.message) == ["web will get eth0 a, eth1 b on this engine (it orders NICs by network name, not manifest order); rangectl sets its default route via 10.200.2.1 after start"])
     }
 
     @Test func namesInOrderAndTheRouteThroughThePrimaryAreNotWarnedAbout() {
@@ -195,6 +203,6 @@ struct PreflightTests {
         let e = Fixture.network("e", "10.200.5.0/24", internal: true)
         let vm = Fixture.vm("iso", [("e", "10.200.5.10"), ("c", "10.200.3.10")])
         let diagnostics = check(Fixture.desired([c, e], [vm]), Fixture.inventory(layout: .sortedByName))
-        #expect(diagnostics.map(\.message) == ["iso will get eth0 c, eth1 e on this engine (API below 1.48 orders NICs by name, not manifest order); it gets no default route"])
+        #expect(diagnostics.map(\.message) == ["iso will get eth0 c, eth1 e on this engine (it orders NICs by network name, not manifest order); it gets no default route"])
     }
 }

@@ -44,10 +44,18 @@ enum Fixture {
         DesiredRange(name: range, labels: [KeyValue("team", "red")], networks: networks, vms: vms, helperImage: helperImage)
     }
 
+    /// What a test engine reports it can do: by default the manifest's NIC layout and forwarding.
+    static func capabilities(layout: InterfaceLayout = .manifest, forwards: Bool = true,
+                             naming: ImageNaming = .referenceDefaults) -> EngineCapabilities {
+        EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: forwards, endpointsAtCreate: true, exactEndpointCount: true,
+                           imageNaming: naming, engineName: "test engine")
+    }
+
     static func inventory(networks: [ObservedNetwork] = [], containers: [ObservedContainer] = [], images: Set<String> = ["busybox:latest"],
-                          cpus: Int = 4, layout: InterfaceLayout = .manifest, forwards: Bool = true) -> EngineInventory {
-        EngineInventory(apiVersion: APIVersion(1, 48), interfaceLayout: layout, forwardsBetweenNetworks: forwards, cpus: cpus,
-                        networks: networks, containers: containers, images: images)
+                          cpus: Int = 4, layout: InterfaceLayout = .manifest, forwards: Bool = true,
+                          naming: ImageNaming = .referenceDefaults) -> EngineInventory {
+        EngineInventory(apiVersion: APIVersion(1, 48), capabilities: capabilities(layout: layout, forwards: forwards, naming: naming),
+                        cpus: cpus, networks: networks, containers: containers, images: images)
     }
 
     static func labels(_ pairs: [KeyValue]) -> [String: String] {
@@ -57,24 +65,24 @@ enum Fixture {
     /// `n` as the engine holds it once rangectl created it for `desired`.
     static func live(_ n: DesiredNetwork, of desired: DesiredRange, id: String = "n1") -> ObservedNetwork {
         ObservedNetwork(id: id, name: n.dockerName, labels: labels(SpecEncoding.networkLabels(n, range: desired)),
-                        subnet: n.subnet.description, gateway: n.engineGateway.description, internal: n.engineInternal)
+                        subnet: n.subnet, gateway: n.engineGateway, internal: n.engineInternal)
     }
 
     /// `vm` as the engine holds it once rangectl created it for `desired`, attached as planned.
-    static func live(_ vm: DesiredVM, of desired: DesiredRange, id: String = "c1", state: String = "running") -> ObservedContainer {
+    static func live(_ vm: DesiredVM, of desired: DesiredRange, id: String = "c1", state: ContainerState = .running) -> ObservedContainer {
         ObservedContainer(id: id, name: vm.dockerName, labels: labels(SpecEncoding.vmLabels(vm, range: desired)), state: state,
                           image: vm.image, endpoints: vm.interfaces.map {
-                              ObservedEndpoint(network: EngineNames.object(range, $0.network), configuredIP: $0.ip.description, mac: nil)
+                              ObservedEndpoint(network: EngineNames.object(range, $0.network), configuredIP: $0.ip, mac: nil)
                           })
     }
 
     /// A network or container of nobody's range.
     static func foreignNetwork(_ name: String, _ cidr: String?, labels: [String: String] = [:]) -> ObservedNetwork {
-        ObservedNetwork(id: "f-\(name)", name: name, labels: labels, subnet: cidr, gateway: nil, internal: false)
+        ObservedNetwork(id: "f-\(name)", name: name, labels: labels, subnet: cidr.map(subnet), gateway: nil, internal: false)
     }
 
     static func foreignContainer(_ name: String, endpoints: [ObservedEndpoint] = []) -> ObservedContainer {
-        ObservedContainer(id: "f-\(name)", name: name, labels: ["owner": "someone else"], state: "running", image: "nginx:latest",
+        ObservedContainer(id: "f-\(name)", name: name, labels: ["owner": "someone else"], state: .running, image: "nginx:latest",
                           endpoints: endpoints)
     }
 }

@@ -1,0 +1,97 @@
+import Engine
+import Manifest
+import Plan
+import Planner
+import RangeDiagnostics
+
+/// A plan made against a live engine, with what the apply needs to carry it out.
+public struct LivePlan: Sendable {
+    public var plan: Plan
+    public var reconciliation: Reconciliation
+    /// The observation it was planned from (nil when the engine was never read).
+    public var inventory: EngineInventory?
+
+    public init(plan: Plan, reconciliation: Reconciliation, inventory: EngineInventory?) {
+        self.plan = plan
+        self.reconciliation = reconciliation
+        self.inventory = inventory
+    }
+
+    /// A plan that went no further than `diagnostics` (nothing may change).
+    static func refused(_ range: String, _ diagnostics: [Diagnostic], engine: EngineInfo? = nil, inventory: EngineInventory? = nil) -> LivePlan {
+        LivePlan(plan: Plan(range: range, diagnostics: diagnostics, desired: nil, changes: [], engine: engine),
+                 reconciliation: .none, inventory: inventory)
+    }
+}
+
+/// The workflows of `plan`, `apply` and `destroy` up to the engine's changes, for the commands and
+/// the tests alike: observe once, keep live addresses, check before changing, diff (Compose's
+/// reconcile). The commands keep arguments, the terminal and exit codes.
+public enum LivePlanning {
+    /// Plans a parsed manifest against the engine. The manifest is planned without pins first
+    /// (unless the caller did, `validated`): an invalid manifest never reaches the engine.
+    public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil,
+                            engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
+        let first = validated ?? RangeCompiler.plan(parsed)
+        guard first.valid, first.desired != nil else { return .refused(first.rangeName, first.diagnostics) }
+        let connected: any ContainerEngine
+        switch engine() {
+        case let .failure(d): return .refused(first.rangeName, first.diagnostics + [d])
+        case let .success(e): connected = e
+        }
+        let inventory: EngineInventory
+        do {
+            inventory = try connected.observe()
+        } catch {
+            return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
+        }
+        return plan(parsed, inventory: inventory, endpoint: connected.endpoint)
+    }
+
+    /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
+    /// kept (pins), then preflight and diff.
+    public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String) -> LivePlan {
+        let name = parsed.raw?.name?.value ?? ""
+        let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+        return against(RangeCompiler.plan(parsed, pins: pins), inventory: inventory, endpoint: endpoint)
+    }
+
+    /// Preflight and diff of a compiled (or saved) desired range against an inventory.
+    public static func against(_ compiled: Compilation, inventory: EngineInventory, endpoint: String) -> LivePlan {
+        let info = EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description)
+        guard let compiledDesired = compiled.desired else {
+            return .refused(compiled.rangeName, compiled.diagnostics, engine: info, inventory: inventory)
+        }
+        let decision = LiveDecision(compiledDesired, inventory)
+        let diagnostics = (compiled.diagnostics + decision.diagnostics).sortedBySource()
+        if diagnostics.hasErrors {
+            return .refused(compiledDesired.name, diagnostics, engine: info, inventory: inventory)
+        }
+        let reconciliation = decision.reconciliation
+        let plan = Plan(range: decision.desired.name, diagnostics: diagnostics, desired: decision.desired, changes: reconciliation.changes,
+                        engine: info, fingerprint: decision.fingerprint, operations: reconciliation.graph)
+        return LivePlan(plan: plan, reconciliation: reconciliation, inventory: inventory)
+    }
+}
+
+extension LivePlanning {
+    /// A saved plan (`plan --out`) checked against a fresh observation: applied only if the
+    /// engine still holds exactly what it was planned against, and it still plans the same changes.
+    public static func saved(_ saved: SavedPlan, file: String, inventory: EngineInventory, endpoint: String) -> LivePlan {
+        let range = saved.desired.name
+        let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
+        guard inventory.observed(range: range).fingerprint == saved.fingerprint else { return .refused(range, [stale]) }
+        let live = against(Compilation(rangeName: range, desired: saved.desired, diagnostics: []), inventory: inventory, endpoint: endpoint)
+        if live.plan.valid && live.plan.changes != saved.changes { return .refused(range, [stale]) }
+        return live
+    }
+
+    /// `destroy`: every object the range owns by label, removed; nothing else.
+    public static func teardown(_ range: String, inventory: EngineInventory, endpoint: String) -> LivePlan {
+        let teardown = Reconciler.teardown(inventory.observed(range: range), inventory.capabilities)
+        let empty = DesiredRange(name: range, labels: [], networks: [], vms: [])
+        let plan = Plan(range: range, diagnostics: [], desired: empty, changes: teardown.changes,
+                        engine: EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description), operations: teardown.graph)
+        return LivePlan(plan: plan, reconciliation: teardown, inventory: inventory)
+    }
+}
