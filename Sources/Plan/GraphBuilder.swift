@@ -34,6 +34,13 @@ struct ContainerMatch {
     }
 }
 
+/// A network of the manifest the plan creates, or re-creates in place of `replacing`.
+struct NetworkStep {
+    var network: DesiredNetwork
+    var replacing: ObservedNetwork?
+    var cause: String
+}
+
 /// What the plan does to one VM of the manifest.
 struct VMStep {
     enum Action {

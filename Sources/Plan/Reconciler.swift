@@ -24,70 +24,21 @@ public struct Reconciliation: Hashable, Sendable {
 public enum Reconciler {
     public static func reconcile(_ desired: DesiredRange, _ observed: ObservedRange, _ capabilities: EngineCapabilities) -> Reconciliation {
         var changes: [Change] = []
-        var graph = GraphBuilder(capabilities: capabilities)
         var networks = NetworkMatch(observed)
         var containers = ContainerMatch(observed)
-
-        // Networks, matched by their network label (first one wins; any other copy is deleted).
-        var networkSteps: [(DesiredNetwork, ObservedNetwork?, cause: String)] = []
-        var fresh: Set<String> = []   // networks created or re-created by this plan
-        for n in desired.networks {
-            guard let live = networks.byName.removeValue(forKey: n.name) else {
-                changes.append(Change(.create, .network, n.name))
-                networkSteps.append((n, nil, "not on the engine"))
-                fresh.insert(n.name)
-                continue
-            }
-            let causes = networkCauses(n, live, desired: desired)
-            if !causes.isEmpty {
-                changes.append(Change(.replace, .network, n.name, detail: causes))
-                networkSteps.append((n, live, "re-created: " + causes.joined(separator: "; ")))
-                fresh.insert(n.name)
-            }
-        }
-
-        // VMs, matched by their VM label, case-insensitively as hostnames are.
-        var vmSteps: [VMStep] = []
-        for vm in desired.vms {
-            let marker = containers.markers.removeValue(forKey: vm.hostname.lowercased())
-            guard let live = containers.byVM.removeValue(forKey: vm.hostname.lowercased()) else {
-                changes.append(Change(.create, .vm, vm.hostname))
-                vmSteps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker))
-                continue
-            }
-            var causes = specCauses(vm, live, desired: desired)
-            let routeDiff = routeDifference(vm, live, marker)
-            if case let .replace(cause) = routeDiff { causes.append(cause) }
-            causes += interfaceCauses(vm, live, desired: desired)
-            let renewed = vm.interfaces.map(\.network).filter { fresh.contains($0) }
-            if !renewed.isEmpty {
-                causes.append("network \(renewed.joined(separator: ", ")) is (re-)created")
-            }
-            if !live.state.isKept { causes.append("state \(live.state)") }
-            if !causes.isEmpty {
-                changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
-                vmSteps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker))
-            } else if live.state != .running {
-                let why = live.state == .created ? "never started" : "stopped"
-                var detail = ["start (\(why))"]
-                if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
-                changes.append(Change(.update, .vm, vm.hostname, detail: detail))
-                vmSteps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil))
-            } else if case let .set(why) = routeDiff {
-                changes.append(Change(.update, .vm, vm.hostname, detail: [why]))
-                vmSteps.append(VMStep(vm: vm, action: .setRoutes(id: live.id, cause: why), marker: nil))
-            }
-        }
+        let networkSteps = decideNetworks(desired, &networks, &changes)
+        let fresh = Set(networkSteps.map(\.network.name))
+        let vmSteps = decideVMs(desired, &containers, fresh: fresh, &changes)
 
         // Removals first, containers before networks (each network's removal waits only for the
-        // containers on it), in the order the changes list them.
+        // containers on it), in the order the changes list them; then creates and starts.
+        var graph = GraphBuilder(capabilities: capabilities)
         for step in vmSteps {
             guard case let .create(replacing, cause) = step.action else { continue }
             if let live = replacing { graph.removeContainer(live, cause: cause) }
             if let marker = step.marker { graph.removeContainer(marker, cause: "routes marker of \(step.vm.hostname), which is created again") }
         }
-        let goneContainers = (Array(containers.byVM.values) + containers.extra).sorted(byName: \.name)
-        for c in goneContainers {
+        for c in (Array(containers.byVM.values) + containers.extra).sorted(byName: \.name) {
             changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name))
             graph.removeContainer(c, cause: "not in the manifest")
         }
@@ -98,15 +49,68 @@ public enum Reconciler {
             changes.append(Change(.delete, .helper, c.name))
             graph.removeContainer(c, cause: "left by an interrupted apply")
         }
-        for (_, live, cause) in networkSteps { if let live { graph.removeNetwork(live, cause: cause) } }
-        let goneNetworks = (Array(networks.byName.values) + networks.extra).sorted(byName: \.name)
-        for n in goneNetworks {
+        for step in networkSteps { if let live = step.replacing { graph.removeNetwork(live, cause: step.cause) } }
+        for n in (Array(networks.byName.values) + networks.extra).sorted(byName: \.name) {
             changes.append(Change(.delete, .network, n.labels[RangeLabels.network] ?? n.name))
             graph.removeNetwork(n, cause: "not in the manifest")
         }
-        for (n, _, cause) in networkSteps { graph.createNetwork(n, cause: cause) }
+        for step in networkSteps { graph.createNetwork(step.network, cause: step.cause) }
         for step in vmSteps { graph.vm(step, range: desired.name) }
         return Reconciliation(changes: changes, graph: graph.graph)
+    }
+
+    /// The manifest's networks that are created or re-created, matched by their network label
+    /// (the first one wins; `networks` keeps those left over, to be deleted).
+    static func decideNetworks(_ desired: DesiredRange, _ networks: inout NetworkMatch, _ changes: inout [Change]) -> [NetworkStep] {
+        var steps: [NetworkStep] = []
+        for n in desired.networks {
+            guard let live = networks.byName.removeValue(forKey: n.name) else {
+                changes.append(Change(.create, .network, n.name))
+                steps.append(NetworkStep(network: n, replacing: nil, cause: "not on the engine"))
+                continue
+            }
+            let causes = networkCauses(n, live, desired: desired)
+            if !causes.isEmpty {
+                changes.append(Change(.replace, .network, n.name, detail: causes))
+                steps.append(NetworkStep(network: n, replacing: live, cause: "re-created: " + causes.joined(separator: "; ")))
+            }
+        }
+        return steps
+    }
+
+    /// What happens to each of the manifest's VMs, matched by their VM label case-insensitively as
+    /// hostnames are (`containers` keeps those left over). `fresh`: networks (re-)created.
+    static func decideVMs(_ desired: DesiredRange, _ containers: inout ContainerMatch, fresh: Set<String>, _ changes: inout [Change]) -> [VMStep] {
+        var steps: [VMStep] = []
+        for vm in desired.vms {
+            let marker = containers.markers.removeValue(forKey: vm.hostname.lowercased())
+            guard let live = containers.byVM.removeValue(forKey: vm.hostname.lowercased()) else {
+                changes.append(Change(.create, .vm, vm.hostname))
+                steps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker))
+                continue
+            }
+            var causes = specCauses(vm, live, desired: desired)
+            let routeDiff = routeDifference(vm, live, marker)
+            if case let .replace(cause) = routeDiff { causes.append(cause) }
+            causes += interfaceCauses(vm, live, desired: desired)
+            let renewed = vm.interfaces.map(\.network).filter { fresh.contains($0) }
+            if !renewed.isEmpty { causes.append("network \(renewed.joined(separator: ", ")) is (re-)created") }
+            if !live.state.isKept { causes.append("state \(live.state)") }
+            if !causes.isEmpty {
+                changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
+                steps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker))
+            } else if live.state != .running {
+                let why = live.state == .created ? "never started" : "stopped"
+                var detail = ["start (\(why))"]
+                if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
+                changes.append(Change(.update, .vm, vm.hostname, detail: detail))
+                steps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil))
+            } else if case let .set(why) = routeDiff {
+                changes.append(Change(.update, .vm, vm.hostname, detail: [why]))
+                steps.append(VMStep(vm: vm, action: .setRoutes(id: live.id, cause: why), marker: nil))
+            }
+        }
+        return steps
     }
 
     /// Everything of the range removed: containers, then networks.

@@ -39,7 +39,7 @@ extension EndToEnd {
             let ends = [apply.finish(), destroy.finish(), second.finish()]
             #expect(ends.map(\.status) == [0, 0, 0], "apply: \(apply.stderr)\ndestroy: \(destroy.stdout.suffix(600))\(destroy.stderr)\nsecond: \(second.stderr)")
             // The apply was not cut short by the destroy: it completed every VM before the destroy started.
-            #expect(apply.stdout.contains("Apply complete: 9 operations"), "\(apply.stdout)")
+            #expect(apply.stdout.contains("Apply complete: 17 operations"), "\(apply.stdout)")   // 1 network, 8 creates, 8 starts
             // Whatever order the waiting runs took, the range is whole or gone, never half of it.
             let left = try LocalEngine.labelled("te2e-wait")
             #expect(left.containers.count == 0 || left.containers.count == 8, "\(left)")
