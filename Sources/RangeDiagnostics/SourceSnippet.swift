@@ -2,8 +2,11 @@
 ///
 /// The line is shown through `TextEscaping.visible`, so no control character of the file reaches
 /// the terminal, after each tab was expanded to four spaces. The caret is placed by display
-/// column: an escape such as `\e` takes its own width, a wide (East Asian, emoji) character two
-/// columns, a combining or other zero-width character none, every other character one.
+/// column, a character (grapheme cluster) at a time: an escape such as `\e` takes its own width;
+/// a wide one (East Asian Wide or Fullwidth, an emoji, an emoji sequence joined by ZWJ, a flag,
+/// anything with VS16) two columns; one of combining or other zero-width characters alone none;
+/// every other one column. Locations count Unicode scalars: the scalars after the first of a
+/// character take no column of their own.
 struct SourceSnippet: Equatable {
     /// The line as shown.
     var text: String
@@ -21,28 +24,29 @@ struct SourceSnippet: Equatable {
         // In a line with something escaped, a backslash shows as `\\` (TextEscaping's rule).
         let escapes = scalars.contains { $0 != "\t" && TextEscaping.isEscaped($0) }
         // offsets[i]: the display column where scalar i starts; offsets[count]: the line's width.
-        var offsets = [0]
+        var offsets: [Int] = []
         offsets.reserveCapacity(scalars.count + 1)
-        var expanded = ""
-        expanded.unicodeScalars.reserveCapacity(scalars.count)
-        for s in scalars {
-            let width: Int
-            if s == "\t" {
-                width = Self.tabWidth
-                expanded += String(repeating: " ", count: Self.tabWidth)
+        var width = 0
+        for character in line {
+            let first = character.unicodeScalars.first!
+            offsets.append(width)
+            for _ in character.unicodeScalars.dropFirst() { offsets.append(width) }
+            if first == "\t" {
+                width += Self.tabWidth
+            } else if first == "\\" {
+                width += escapes ? 2 : 1
+            } else if TextEscaping.isEscaped(first) {
+                width += TextEscaping.visible(String(first)).unicodeScalars.count
             } else {
-                if s == "\\" {
-                    width = escapes ? 2 : 1
-                } else if TextEscaping.isEscaped(s) {
-                    width = TextEscaping.visible(String(Character(s))).unicodeScalars.count
-                } else {
-                    width = Self.displayWidth(s)
-                }
-                expanded.unicodeScalars.append(s)
+                width += Self.displayWidth(character)
             }
-            offsets.append(offsets[offsets.count - 1] + width)
         }
-        text = TextEscaping.visible(expanded)
+        offsets.append(width)
+        var expanded = String.UnicodeScalarView()
+        for s in scalars {
+            if s == "\t" { expanded.append(contentsOf: repeatElement(" ", count: Self.tabWidth)) } else { expanded.append(s) }
+        }
+        text = TextEscaping.visible(String(expanded))
         let first = min(max(column, 1) - 1, scalars.count)
         var last: Int
         if let endColumn {
@@ -55,8 +59,22 @@ struct SourceSnippet: Equatable {
         caretWidth = max(1, offsets[last] - offsets[first])
     }
 
-    /// Columns a character takes on a terminal, as `wcwidth` counts them in a UTF-8 locale
-    /// (from the Unicode data Swift has, and the East Asian Wide and Fullwidth blocks).
+    /// Columns a character takes on a terminal.
+    static func displayWidth(_ character: Character) -> Int {
+        var zero = true
+        for s in character.unicodeScalars {
+            if s == "\u{FE0F}" { return 2 }   // VS16: shown as an emoji
+            switch displayWidth(s) {
+            case 2: return 2
+            case 1: zero = false
+            default: break
+            }
+        }
+        return zero ? 0 : 1
+    }
+
+    /// Columns a scalar takes on its own, as `wcwidth` counts them in a UTF-8 locale (from the
+    /// Unicode data Swift has, and the East Asian Wide and Fullwidth blocks).
     static func displayWidth(_ s: Unicode.Scalar) -> Int {
         let v = s.value
         if v >= 0x20 && v < 0x7F { return 1 }
