@@ -44,6 +44,7 @@ let package = Package(
             name: "yaml-scan",
             linkerSettings: [.linkedLibrary("yaml")]
         ),
+        .testTarget(name: "RangeDiagnosticsTests", dependencies: ["RangeDiagnostics"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
         .testTarget(
             name: "PlannerTests",

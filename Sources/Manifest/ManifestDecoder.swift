@@ -23,7 +23,7 @@ public struct ManifestDecoder {
         doc = composed.document
         defer { doc = YAMLDocument() }
         guard let root = composed.rootID else {
-            report(.typeMismatch, "the manifest is empty; expected a mapping with version, name, networks and vms", Mark(line: 1, column: 1))
+            report(.typeMismatch, "the manifest is empty; expected a mapping with version, name, networks and vms", at: loc(Mark(line: 1, column: 1)))
             return nil
         }
         guard let fields = readObject(root, ManifestSchema.root, what: "the manifest") else { return nil }
@@ -51,14 +51,14 @@ public struct ManifestDecoder {
                 }
             }
         }
-        return RawManifest(location: loc(doc.start(root)), version: version, name: name, labels: labels,
+        return RawManifest(location: loc(root), version: version, name: name, labels: labels,
                            helperImage: string(fields, F.Root.helperImage), networks: networks, vms: vms)
     }
 
     private mutating func network(_ node: NodeID) -> RawNetwork? {
         guard let f = readObject(node, ManifestSchema.network, what: "a network") else { return nil }
         return RawNetwork(
-            location: loc(doc.start(node)), name: string(f, F.Net.name), subnet: string(f, F.Net.subnet), gateway: string(f, F.Net.gateway),
+            location: loc(node), name: string(f, F.Net.name), subnet: string(f, F.Net.subnet), gateway: string(f, F.Net.gateway),
             reserved: integer(f, F.Net.reserved), internal: boolean(f, F.Net.internal), router: string(f, F.Net.router),
             bridgeIP: string(f, F.Net.bridgeIP))
     }
@@ -74,35 +74,37 @@ public struct ManifestDecoder {
             if legacyNode != nil { conflicting(F.VM.network, with: F.VM.networks, f) }
             if ipNode != nil { conflicting(F.VM.ip, with: F.VM.networks, f) }
         } else if legacyNode != nil {
-            interfaces = [RawInterface(location: loc(f.keyMark(F.VM.network, in: doc)!), network: string(f, F.VM.network), ip: string(f, F.VM.ip))]
+            interfaces = [RawInterface(location: loc(f.key(F.VM.network)!), network: string(f, F.VM.network), ip: string(f, F.VM.ip))]
         } else if ipNode != nil {
             _ = string(f, F.VM.ip)
-            report(.missingField, "a VM with 'ip' needs 'network' (or use 'networks')", doc.start(node))
+            report(.missingField, "a VM with 'ip' needs 'network' (or use 'networks')", node)
         } else {
-            report(.noInterfaces, "a VM needs at least one interface: add 'networks'", doc.start(node))
+            report(.noInterfaces, "a VM needs at least one interface: add 'networks'", node)
         }
         var routes: [RawRoute] = []
         if let list = list(f, F.VM.routes) {
             for i in 0..<doc.count(list) {
                 let node = doc.item(list, i)
                 if let r = readObject(node, ManifestSchema.route, what: "a route") {
-                    routes.append(RawRoute(location: loc(doc.start(node)), to: string(r, F.Route.to), via: string(r, F.Route.via)))
+                    routes.append(RawRoute(location: loc(node), to: string(r, F.Route.to), via: string(r, F.Route.via)))
                 }
             }
         }
         return RawVM(
-            location: loc(doc.start(node)), hostname: string(f, F.VM.hostname), image: string(f, F.VM.image),
+            location: loc(node), hostname: string(f, F.VM.hostname), image: string(f, F.VM.image),
             cpu: integer(f, F.VM.cpu), ramMB: integer(f, F.VM.ramMB), diskGB: integer(f, F.VM.diskGB),
             interfaces: interfaces, capAdd: stringList(f, F.VM.capAdd), privileged: boolean(f, F.VM.privileged),
             sysctls: stringMap(f, F.VM.sysctls), env: stringMap(f, F.VM.env), command: command(f, F.VM.command), routes: routes)
     }
 
-    /// `networks` and `network`/`ip` together: reported at whichever key comes later.
+    /// `networks` and `network`/`ip` together: reported at whichever key comes later, with a
+    /// note at the other.
     private mutating func conflicting(_ ai: Int, with bi: Int, _ f: ObjectFields) {
         let a = f.schema.fields[ai].name, b = f.schema.fields[bi].name
-        let aKey = f.keyMark(ai, in: doc)!, bKey = f.keyMark(bi, in: doc)!
-        let (later, earlierName, earlierMark, laterName) = aKey > bKey ? (aKey, b, bKey, a) : (bKey, a, aKey, b)
-        report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (\(loc(earlierMark).reference(from: loc(later))))", later)
+        let aKey = loc(f.key(ai)!), bKey = loc(f.key(bi)!)
+        let (later, earlierName, earlier, laterName) = bKey.starts(before: aKey) ? (aKey, b, bKey, a) : (bKey, a, aKey, b)
+        report(.conflictingFields, "'\(laterName)' cannot be used together with '\(earlierName)' (\(earlier.reference(from: later)))", at: later,
+               notes: [DiagnosticNote("'\(earlierName)' is given here", at: earlier)])
     }
 
     private mutating func interfaceList(_ node: NodeID) -> [RawInterface] {
@@ -112,7 +114,7 @@ public struct ManifestDecoder {
         }
         let count = doc.count(node)
         if count == 0 {
-            report(.noInterfaces, "a VM needs at least one interface; 'networks' is empty", doc.start(node))
+            report(.noInterfaces, "a VM needs at least one interface; 'networks' is empty", node)
         }
         var result: [RawInterface] = []
         result.reserveCapacity(count)
@@ -125,7 +127,7 @@ public struct ManifestDecoder {
                 }
             case .mapping:
                 if let f = readObject(item, ManifestSchema.interface, what: "an interface") {
-                    result.append(RawInterface(location: loc(doc.start(item)), network: string(f, F.Iface.network), ip: string(f, F.Iface.ip)))
+                    result.append(RawInterface(location: loc(item), network: string(f, F.Iface.network), ip: string(f, F.Iface.ip)))
                 }
             case .sequence:
                 typeMismatch("networks", expected: "a network name or a {network, ip} mapping", item)
@@ -149,15 +151,16 @@ public struct ManifestDecoder {
             return v < 0 ? nil : NodeID(index: v)
         }
 
-        func keyMark(_ i: Int, in doc: YAMLDocument) -> Mark? {
+        /// The key of the field at `i`, when given.
+        func key(_ i: Int) -> NodeID? {
             let k = keys[i]
-            return k < 0 ? nil : doc.start(NodeID(index: k))
+            return k < 0 ? nil : NodeID(index: k)
         }
     }
 
     private mutating func readObject(_ node: NodeID, _ schema: ObjectSchema, what: String) -> ObjectFields? {
         guard doc.shape(node) == .mapping else {
-            report(.typeMismatch, "expected \(what) as a mapping, found \(doc.typeDescription(node))", doc.start(node))
+            report(.typeMismatch, "expected \(what) as a mapping, found \(doc.typeDescription(node))", node)
             return nil
         }
         var fields = ObjectFields(schema: schema)
@@ -169,14 +172,14 @@ public struct ManifestDecoder {
                 if let guess = Self.suggestion(for: name, among: schema.fields.map(\.name)) {
                     message += "; did you mean '\(guess)'?"
                 }
-                report(.unknownField, message, doc.start(key))
+                report(.unknownField, message, key)
                 continue
             }
             fields.values[i] = doc.value(node, e).index
             fields.keys[i] = key.index
         }
         for (i, spec) in schema.fields.enumerated() where spec.required && fields.values[i] < 0 {
-            report(.missingField, "\(what) is missing the required field '\(spec.name)'", doc.start(node))
+            report(.missingField, "\(what) is missing the required field '\(spec.name)'", node)
         }
         return fields
     }
@@ -195,19 +198,19 @@ public struct ManifestDecoder {
         }
         let length = doc.textLength(node)
         if length > Self.maxTextBytes {
-            report(.outOfRange, "'\(field)' is \(length) bytes long; a value may have at most \(Self.maxTextBytes)", doc.start(node))
+            report(.outOfRange, "'\(field)' is \(length) bytes long; a value may have at most \(Self.maxTextBytes)", node)
             return nil
         }
         let text = doc.text(node)
         if format == .imageReference && text == lastImage {
             // Most VMs of a range share a few images: the last one checked needs no new check.
         } else if let format, !format.matches(text) {
-            report(.invalidName, "invalid \(what) '\(Diagnostic.excerpt(text))': expected \(format.explanation)", doc.start(node))
+            report(.invalidName, "invalid \(what) '\(Diagnostic.excerpt(text))': expected \(format.explanation)", node)
             return nil
         } else if format == .imageReference {
             lastImage = text
         }
-        return Located(text, at: loc(doc.start(node)))
+        return Located(text, at: loc(node))
     }
 
     private mutating func integer(_ f: ObjectFields, _ i: Int) -> Located<Int>? {
@@ -218,10 +221,10 @@ public struct ManifestDecoder {
             return nil
         }
         if let bounds = f.schema.bounds[i], !bounds.contains(v) {
-            report(.outOfRange, "'\(name)' must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(v)", doc.start(node))
+            report(.outOfRange, "'\(name)' must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(v)", node)
             return nil
         }
-        return Located(v, at: loc(doc.start(node)))
+        return Located(v, at: loc(node))
     }
 
     private mutating func boolean(_ f: ObjectFields, _ i: Int) -> Located<Bool>? {
@@ -231,7 +234,7 @@ public struct ManifestDecoder {
             typeMismatch(name, expected: "true or false", node)
             return nil
         }
-        return Located(v, at: loc(doc.start(node)))
+        return Located(v, at: loc(node))
     }
 
     /// A list field's node; nil when absent or (reported) not a list.
@@ -285,7 +288,7 @@ public struct ManifestDecoder {
         switch doc.shape(node) {
         case .scalar where doc.scalarValue(node) != .null:
             guard let split = ShellWords.split(doc.text(node)) else {
-                report(.typeMismatch, "'\(name)' has an unterminated quote", doc.start(node))
+                report(.typeMismatch, "'\(name)' has an unterminated quote", node)
                 return nil
             }
             words = split
@@ -300,10 +303,10 @@ public struct ManifestDecoder {
             return nil
         }
         if words.isEmpty {
-            report(.typeMismatch, "'\(name)' is empty; omit it to use the image's default command", doc.start(node))
+            report(.typeMismatch, "'\(name)' is empty; omit it to use the image's default command", node)
             return nil
         }
-        return Located(words, at: loc(doc.start(node)))
+        return Located(words, at: loc(node))
     }
 
     /// Each field's position in its schema, looked up once by name.
@@ -343,19 +346,25 @@ public struct ManifestDecoder {
     // MARK: - Reporting
 
     private mutating func typeMismatch(_ field: String, expected: String, _ node: NodeID) {
-        report(.typeMismatch, "'\(field)' expects \(expected), found \(doc.typeDescription(node))", doc.start(node))
+        report(.typeMismatch, "'\(field)' expects \(expected), found \(doc.typeDescription(node))", node)
     }
 
-    private mutating func report(_ code: DiagnosticCode, _ message: String, _ mark: Mark) {
-        diagnostics.append(.error(code, message, at: loc(mark)))
+    /// Reported at the span of `node`.
+    private mutating func report(_ code: DiagnosticCode, _ message: String, _ node: NodeID) {
+        diagnostics.append(.error(code, message, at: loc(node)))
     }
 
-    private mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {
-        diagnostics.append(.error(code, message, at: location))
+    private mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, notes: [DiagnosticNote] = []) {
+        diagnostics.append(.error(code, message, at: location, notes: notes))
     }
 
     private func loc(_ mark: Mark) -> SourceLocation {
         SourceLocation(fileID, line: mark.line, column: mark.column)
+    }
+
+    /// The span a node was written on (for a collection, from its first character to after its last).
+    private func loc(_ node: NodeID) -> SourceLocation {
+        doc.location(node, in: fileID)
     }
 
     /// The longest text any field takes (env values included): longer is hostile, not a manifest.

@@ -1,6 +1,7 @@
 import RangeDiagnostics
 
-/// A 1-based line and column (in characters) inside the manifest text.
+/// A 1-based line and column (in characters) inside the manifest text. A node's end is the
+/// position just after its last character (libyaml's end mark).
 public struct Mark: Hashable, Sendable, Comparable {
     public var line: Int
     public var column: Int
@@ -79,6 +80,12 @@ public struct YAMLDocument: Sendable, Equatable {
     public func end(_ n: NodeID) -> Mark {
         let r = records[Int(n.index)]
         return Mark(line: Int(r.endLine), column: Int(r.endColumn))
+    }
+
+    /// Where a node was written in `file`: from its start up to (not including) its end.
+    func location(_ n: NodeID, in file: FileID) -> SourceLocation {
+        let r = records[Int(n.index)]
+        return SourceLocation(file, line: Int(r.startLine), column: Int(r.startColumn), endLine: Int(r.endLine), endColumn: Int(r.endColumn))
     }
 
     /// The core-schema value of a scalar; nil for a collection.

@@ -40,7 +40,7 @@ public struct YAMLComposer: Sendable {
     public let file: String
     public var limits: ComposerLimits
 
-    private let fileID: FileID
+    let fileID: FileID
 
     public init(file: String, limits: ComposerLimits = ComposerLimits()) {
         self.file = file
@@ -60,8 +60,8 @@ public struct YAMLComposer: Sendable {
         var hasKey = false
         /// That key repeats an earlier one: its value is not kept.
         var skipValue = false
-        /// Key positions for duplicate detection, built once a mapping grows past 16 keys.
-        var index: [String: Mark]?
+        /// Key nodes by text for duplicate detection, built once a mapping grows past 16 keys.
+        var index: [String: Int32]?
         /// The root mapping's `vms` list, whose items are decoded as they complete.
         var isVMList = false
     }
@@ -91,15 +91,26 @@ public struct YAMLComposer: Sendable {
             self.composer = composer
         }
 
-        mutating func fail(_ code: DiagnosticCode, _ message: String, _ line: Int32, _ column: Int32) -> Stop {
-            diagnostics.append(.error(code, message, at: composer.location(Int(line), Int(column))))
+        /// Records an error at the span of an event (or a node's record) and stops.
+        mutating func fail(_ code: DiagnosticCode, _ message: String, _ startLine: Int32, _ startColumn: Int32,
+                           _ endLine: Int32, _ endColumn: Int32) -> Stop {
+            diagnostics.append(.error(code, message, at: SourceLocation(
+                composer.fileID, line: Int(startLine), column: Int(startColumn), endLine: Int(endLine), endColumn: Int(endColumn))))
             return Stop()
+        }
+
+        mutating func fail(_ code: DiagnosticCode, _ message: String, _ e: ParsedEvent) -> Stop {
+            fail(code, message, e.startLine, e.startColumn, e.endLine, e.endColumn)
+        }
+
+        mutating func fail(_ code: DiagnosticCode, _ message: String, _ r: NodeRecord) -> Stop {
+            fail(code, message, r.startLine, r.startColumn, r.endLine, r.endColumn)
         }
 
         mutating func add(_ record: NodeRecord) throws -> NodeID {
             guard document.records.count < Int(Int32.max), document.text.count <= Int(Int32.max),
                   document.children.count + pending.count < Int(Int32.max) else {
-                throw fail(.yamlLimit, "the document is too large", record.startLine, record.startColumn)
+                throw fail(.yamlLimit, "the document is too large", record)
             }
             document.records.append(record)
             return NodeID(index: Int32(document.records.count - 1))
@@ -132,7 +143,7 @@ public struct YAMLComposer: Sendable {
         mutating func open(mapping: Bool, _ e: ParsedEvent, _ batch: EventBatch) throws {
             written += 1
             if stack.count >= composer.limits.maxDepth {
-                throw fail(.yamlLimit, "nesting deeper than \(composer.limits.maxDepth) levels", e.startLine, e.startColumn)
+                throw fail(.yamlLimit, "nesting deeper than \(composer.limits.maxDepth) levels", e)
             }
             var frame = Frame(isMapping: mapping, startLine: e.startLine, startColumn: e.startColumn,
                               anchor: e.name < 0 ? nil : batch.names[Int(e.name)], base: pending.count)
@@ -162,13 +173,13 @@ public struct YAMLComposer: Sendable {
         mutating func alias(_ e: ParsedEvent, _ batch: EventBatch) throws {
             let name = e.name < 0 ? "" : batch.names[Int(e.name)]
             guard let anchored = anchors[name] else {
-                throw fail(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", e.startLine, e.startColumn)
+                throw fail(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", e)
             }
             var record = document.records[Int(anchored.index)]
             aliased = aliased &+ Int(record.weight)
             let limit = composer.limits.aliasAllowance &+ composer.limits.aliasFactor &* written
             if aliased > limit || aliased < 0 {
-                throw fail(.yamlLimit, "aliases expand to more than \(limit) nodes (an alias bomb?)", e.startLine, e.startColumn)
+                throw fail(.yamlLimit, "aliases expand to more than \(limit) nodes (an alias bomb?)", e)
             }
             // The anchored node again (its children shared), located where the alias is.
             record.startLine = e.startLine
@@ -191,7 +202,7 @@ public struct YAMLComposer: Sendable {
                 case .documentStart:
                     documents += 1
                     if documents > 1 {
-                        throw fail(.yamlSyntax, "a manifest is one YAML document; found a second one", e.startLine, e.startColumn)
+                        throw fail(.yamlSyntax, "a manifest is one YAML document; found a second one", e)
                     }
                 case .streamEnd: break
                 }
@@ -236,40 +247,40 @@ public struct YAMLComposer: Sendable {
             swap(&document, &vmDecoder!.doc)
         }
 
-        /// `node` is the next key of the mapping at `top`: a repeated key is reported and its
-        /// value will not be kept.
+        /// `node` is the next key of the mapping at `top`: a repeated key is reported (with a note
+        /// at the first) and its value will not be kept.
         mutating func key(_ node: NodeID, top: Int) throws {
             let record = document.records[Int(node.index)]
             guard record.shape == .scalar else {
-                throw fail(.typeMismatch, "mapping keys must be plain values, not \(document.typeDescription(node))", record.startLine, record.startColumn)
+                throw fail(.typeMismatch, "mapping keys must be plain values, not \(document.typeDescription(node))", record)
             }
             let base = stack[top].base
-            var duplicateOf: Mark?
+            var duplicateOf: Int32?
             if let index = stack[top].index {
                 duplicateOf = index[document.text(node)]
             } else {
                 var k = base
                 while k < pending.count {
                     if sameText(pending[k], node) {
-                        duplicateOf = document.start(NodeID(index: pending[k]))
+                        duplicateOf = pending[k]
                         break
                     }
                     k += 2
                 }
             }
-            if let earlier = duplicateOf {
-                let here = composer.location(document.start(node))
-                diagnostics.append(.error(.duplicateKey, "key '\(document.text(node))' is repeated; it was first given at \(composer.location(earlier).reference(from: here)) (the first value is used)", at: here))
+            if let earlier = duplicateOf.map({ document.location(NodeID(index: $0), in: composer.fileID) }) {
+                let here = document.location(node, in: composer.fileID)
+                diagnostics.append(.error(.duplicateKey, "key '\(document.text(node))' is repeated; it was first given at \(earlier.reference(from: here)) (the first value is used)",
+                                          at: here, notes: [DiagnosticNote("first given here", at: earlier)]))
             } else {
                 if stack[top].index != nil {
-                    stack[top].index![document.text(node)] = document.start(node)
+                    stack[top].index![document.text(node)] = node.index
                 } else if (pending.count - base) / 2 >= 16 {
-                    var built: [String: Mark] = [:]
+                    var built: [String: Int32] = [:]
                     for k in stride(from: base, to: pending.count, by: 2) {
-                        let key = NodeID(index: pending[k])
-                        built[document.text(key)] = document.start(key)
+                        built[document.text(NodeID(index: pending[k]))] = pending[k]
                     }
-                    built[document.text(node)] = document.start(node)
+                    built[document.text(node)] = node.index
                     stack[top].index = built
                 }
                 pending.append(node.index)
@@ -362,17 +373,17 @@ public struct YAMLComposer: Sendable {
         SourceLocation(fileID, line: mark.line, column: mark.column)
     }
 
-    func location(_ line: Int, _ column: Int) -> SourceLocation {
-        SourceLocation(fileID, line: line, column: column)
-    }
-
-    /// libyaml's error, at its reported position (reader errors give only a byte offset).
+    /// libyaml's error, at its reported position (reader errors give only a byte offset); where
+    /// what it was reading started elsewhere, a note points there.
     func syntaxError(_ parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic {
         var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var notes: [DiagnosticNote] = []
         if let context = parser.context.map({ String(cString: $0) }) {
             message += " " + context
             if parser.context_mark.line != parser.problem_mark.line || parser.context_mark.column != parser.problem_mark.column {
                 message += " (started at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+                let start = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+                notes.append(DiagnosticNote(Self.startedHere(context), at: location(start)))
             }
         }
         if parser.error == YAML_READER_ERROR {
@@ -383,7 +394,15 @@ public struct YAMLComposer: Sendable {
             return .error(.yamlSyntax, message, at: location(Self.mark(ofOffset: Int(parser.problem_offset), in: bytes)))
         }
         let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
-        return .error(.yamlSyntax, message, at: location(mark))
+        return .error(.yamlSyntax, message, at: location(mark), notes: notes)
+    }
+
+    /// The note at the start of what libyaml was reading: its context "while parsing a flow
+    /// mapping" gives "the flow mapping started here".
+    static func startedHere(_ context: String) -> String {
+        let words = context.split(separator: " ", maxSplits: 3).map(String.init)
+        guard words.count == 4, words[0] == "while", words[2] == "a" || words[2] == "an" else { return context + ": started here" }
+        return "the \(words[3]) started here"
     }
 
     /// Line and character column of a byte offset (UTF-8 continuation bytes do not count).

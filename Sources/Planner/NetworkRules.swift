@@ -22,7 +22,8 @@ extension Planner {
         for n in raw {
             guard let name = n.name else { continue }
             if let earlier = firstDefinition[name.value] {
-                error(.duplicateName, "network '\(name.value)' is already defined at \(earlier.reference(from: name.location))", at: name.location)
+                error(.duplicateName, "network '\(name.value)' is already defined at \(earlier.reference(from: name.location))", at: name.location,
+                      notes: [DiagnosticNote("first defined here", at: earlier)])
                 continue
             }
             firstDefinition[name.value] = name.location
@@ -102,7 +103,8 @@ extension Planner {
         for n in sorted {
             if let w = widest, w.desired.subnet.overlaps(n.desired.subnet) {
                 let (later, earlier) = n.location > w.location ? (n, w) : (w, n)
-                error(.subnetOverlap, "subnet \(later.desired.subnet) of network '\(later.desired.name)' overlaps \(earlier.desired.subnet) of network '\(earlier.desired.name)' (\(earlier.location.reference(from: later.location)))", at: later.location)
+                error(.subnetOverlap, "subnet \(later.desired.subnet) of network '\(later.desired.name)' overlaps \(earlier.desired.subnet) of network '\(earlier.desired.name)' (\(earlier.location.reference(from: later.location)))", at: later.location,
+                      notes: [DiagnosticNote("subnet of network '\(earlier.desired.name)' given here", at: earlier.location)])
             }
             if widest.map({ n.desired.subnet.broadcast > $0.desired.subnet.broadcast }) ?? true {
                 widest = n

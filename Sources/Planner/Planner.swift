@@ -55,7 +55,8 @@ public struct Planner {
             if let h = hostname {
                 let first = Self.claim(&hostnames[Self.caseFolded(h.value), default: -1], for: Int32(vmIndex))
                 if first != vmIndex, let earlier = raw.vms[Int(first)].hostname?.location {
-                    error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location)
+                    error(.duplicateName, "VM hostname '\(h.value)' is already used at \(earlier.reference(from: h.location)) (hostnames are compared case-insensitively)", at: h.location,
+                          notes: [DiagnosticNote("first used here", at: earlier)])
                 }
             }
             let interfaces = raw.vms[vmIndex].interfaces
@@ -63,7 +64,8 @@ public struct Planner {
                 guard let net = i.network else { continue }
                 // A VM has a handful of NICs: a scan of the earlier ones beats a set per VM.
                 if let earlier = interfaces[..<j].first(where: { $0.network?.value == net.value })?.network {
-                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.location.reference(from: net.location))", at: net.location)
+                    error(.duplicateInterface, "the VM is already attached to network '\(net.value)' at \(earlier.location.reference(from: net.location))", at: net.location,
+                          notes: [DiagnosticNote("first attached here", at: earlier.location)])
                     continue
                 }
                 guard let k = networkIndex[net.value] else {
@@ -103,7 +105,8 @@ public struct Planner {
                             continue
                         }
                         if let earlier = staticOwners[k][ip] {
-                            error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location)
+                            error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location,
+                                  notes: [DiagnosticNote("first used here", at: earlier)])
                             continue
                         }
                         staticOwners[k][ip] = ipText.location
@@ -224,8 +227,8 @@ public struct Planner {
         return pairs.map { KeyValue($0.key.value, $0.value.value) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
-    mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {
-        diagnostics.append(.error(code, message, at: location))
+    mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, notes: [DiagnosticNote] = []) {
+        diagnostics.append(.error(code, message, at: location, notes: notes))
     }
 
     mutating func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation) {

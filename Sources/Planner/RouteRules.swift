@@ -67,7 +67,8 @@ extension Planner {
             }
             if destination == "default" {
                 if let earlier = defaultAt {
-                    error(.duplicateDefaultRoute, "a second default route; the first is at \(earlier.reference(from: to.location))", at: to.location)
+                    error(.duplicateDefaultRoute, "a second default route; the first is at \(earlier.reference(from: to.location))", at: to.location,
+                          notes: [DiagnosticNote("first default route here", at: earlier)])
                     continue
                 }
                 defaultAt = to.location

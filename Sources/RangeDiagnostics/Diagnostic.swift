@@ -9,22 +9,30 @@ public struct Diagnostic: Hashable, Sendable {
     public var severity: Severity
     public var code: DiagnosticCode
     public var message: String
-    /// Nil only for problems that have no place in a file (an unreachable engine, say).
+    /// The span the problem is about. Nil only for problems that have no place in a file (an
+    /// unreachable engine, say).
     public var location: SourceLocation?
+    /// Other places that explain it, in the order they are shown (the first definition of a
+    /// name given twice, say). The message names them too, so it reads alone.
+    public var notes: [DiagnosticNote]
 
-    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?) {
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
+                notes: [DiagnosticNote] = []) {
         self.severity = severity
         self.code = code
         self.message = message
         self.location = location
+        self.notes = notes
     }
 
-    public static func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?) -> Diagnostic {
-        Diagnostic(.error, code, message, at: location)
+    public static func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
+                             notes: [DiagnosticNote] = []) -> Diagnostic {
+        Diagnostic(.error, code, message, at: location, notes: notes)
     }
 
-    public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?) -> Diagnostic {
-        Diagnostic(.warning, code, message, at: location)
+    public static func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
+                               notes: [DiagnosticNote] = []) -> Diagnostic {
+        Diagnostic(.warning, code, message, at: location, notes: notes)
     }
 
     /// A value as a message quotes it: at most its first 64 characters (Unicode scalars), then
@@ -39,19 +47,30 @@ extension Array where Element == Diagnostic {
     /// True when any element is an error (warnings never fail a run).
     public var hasErrors: Bool { contains { $0.severity == .error } }
 
-    /// The diagnostics in source order (stable for equal positions), located ones first.
+    /// The diagnostics in order of where they start (stable for equal starts), located ones first.
     public func sortedBySource() -> [Diagnostic] {
         enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {
             case let (la?, lb?):
                 if la.fileID != lb.fileID { return la.file < lb.file }
-                if la != lb { return la < lb }
+                if !la.startsWhere(lb) { return la.starts(before: lb) }
                 return a.offset < b.offset
             case (nil, .some): return false
             case (.some, nil): return true
             case (nil, nil): return a.offset < b.offset
             }
         }.map(\.element)
+    }
+}
+
+/// A remark attached to a diagnostic, about a place of its own (rendered `file:line:column: note: message`).
+public struct DiagnosticNote: Hashable, Sendable {
+    public var message: String
+    public var location: SourceLocation
+
+    public init(_ message: String, at location: SourceLocation) {
+        self.message = message
+        self.location = location
     }
 }
 

@@ -50,7 +50,7 @@ struct ApplyCommand: ParsableCommand {
             let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
             let first = RangeCompiler.plan(parsed)
             guard first.valid else {
-                finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil)
+                finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil, source: input.forSourceLines)
                 throw ExitCode(1)
             }
             let e: any ContainerEngine
@@ -70,10 +70,10 @@ struct ApplyCommand: ParsableCommand {
             live = LivePlanning.plan(parsed, validated: first, engine: { .success(e) })
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
-            finish(live.plan, report: nil)
+            finish(live.plan, report: nil, source: input.forSourceLines)
             throw ExitCode(1)
         }
-        if !json { PlanCommand.show(live.plan, json: false) }
+        if !json { PlanCommand.show(live.plan, json: false, source: input.forSourceLines) }
         if live.reconciliation.graph.isEmpty {
             if json {
                 finish(live.plan, report: ApplyReport())
@@ -118,9 +118,9 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// The JSON document (plan, and the apply's result when there was one), or diagnostics in text.
-    private func finish(_ plan: Plan, report: ApplyReport?) {
+    private func finish(_ plan: Plan, report: ApplyReport?, source: ManifestInput? = nil) {
         guard json else {
-            Terminal.printDiagnostics(plan.diagnostics)
+            Terminal.printDiagnostics(plan.diagnostics, source: source)
             return
         }
         Terminal.streamJSON { w in

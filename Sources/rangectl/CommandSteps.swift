@@ -22,7 +22,7 @@ enum CommandSteps {
     static func compiledManifest(_ file: String) throws -> Compilation {
         let input = try ManifestInput.read(file).orExit()
         let compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
-        Terminal.printDiagnostics(compilation.diagnostics)
+        Terminal.printDiagnostics(compilation.diagnostics, source: input)
         guard compilation.valid else { throw ExitCode(1) }
         return compilation
     }

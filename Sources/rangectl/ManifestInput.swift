@@ -23,6 +23,10 @@ struct ManifestInput {
         return .success(ManifestInput(displayName: path, bytes: bytes))
     }
 
+    /// The input, to show the source lines of its diagnostics, when they are shown (standard
+    /// error is a terminal); nil otherwise, so that a large manifest's bytes are not kept for nothing.
+    var forSourceLines: ManifestInput? { Terminal.sourceLinesOnStderr ? self : nil }
+
     private static func unreadable(_ path: String) -> Diagnostic {
         .error(.fileUnreadable, "cannot read '\(path)': \(String(cString: strerror(errno)))", at: nil)
     }

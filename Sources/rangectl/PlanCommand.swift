@@ -35,10 +35,12 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         var plan: Plan
         var parsed: ParsedManifest?
+        var source: ManifestInput?
         switch ManifestInput.read(file) {
         case let .failure(d):
             plan = Plan(range: "", diagnostics: [d], desired: nil, changes: [])
         case let .success(input):
+            source = input.forSourceLines
             let parsedNow = RangeCompiler.parse(input.bytes, file: input.displayName)
             parsed = parsedNow
             if offline {
@@ -55,13 +57,14 @@ struct PlanCommand: ParsableCommand {
                 plan.diagnostics.append(failure)
             }
         }
-        Self.show(plan, json: json)
+        Self.show(plan, json: json, source: source)
         let status: Int32 = !plan.valid ? 1 : detailedExitcode && !plan.changes.isEmpty ? 2 : 0
         Terminal.exit(status, keeping: parsed as Any, plan)
     }
 
-    /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr and the text plan.
-    static func show(_ plan: Plan, json: Bool) {
+    /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr (with their
+    /// source lines from `source` on a terminal) and the text plan.
+    static func show(_ plan: Plan, json: Bool, source: ManifestInput? = nil) {
         if json {
             Terminal.streamJSON { w in
                 w.beginObject()
@@ -69,7 +72,7 @@ struct PlanCommand: ParsableCommand {
                 w.endObject()
             }
         } else {
-            Terminal.printDiagnostics(plan.diagnostics)
+            Terminal.printDiagnostics(plan.diagnostics, source: source)
             if plan.valid { Terminal.write(PlanText.render(plan)) }
         }
     }

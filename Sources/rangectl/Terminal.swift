@@ -38,10 +38,18 @@ enum Terminal {
         return isatty(STDERR_FILENO) != 0
     }
 
-    static func printDiagnostics(_ diagnostics: [Diagnostic]) {
+    /// True when diagnostics show their source lines: on a terminal only (NO_COLOR aside), so
+    /// that piped output, logs and CI keep one line per diagnostic and note.
+    static var sourceLinesOnStderr: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// Prints diagnostics on standard error; with the manifest they are about, on a terminal,
+    /// each with its source line and a caret under its span.
+    static func printDiagnostics(_ diagnostics: [Diagnostic], source: ManifestInput? = nil) {
         guard !diagnostics.isEmpty else { return }
+        var sources: [FileID: SourceText] = [:]
+        if let source, sourceLinesOnStderr { sources[FileID(source.displayName)] = SourceText(source.bytes) }
         // As rendered: the renderer escaped what it shows, then added its colour.
-        write(Array(DiagnosticRenderer(colour: colourOnStderr).render(diagnostics).utf8), to: STDERR_FILENO)
+        write(Array(DiagnosticRenderer(colour: colourOnStderr, sources: sources).render(diagnostics).utf8), to: STDERR_FILENO)
     }
 
     /// Ends the process at once with `status`, without freeing what `values` hold: a large

@@ -18,10 +18,12 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let compilation: Compilation
         var parsed: ParsedManifest?
+        var source: ManifestInput?
         switch ManifestInput.read(file) {
         case let .failure(d):
             compilation = Compilation(rangeName: "", desired: nil, diagnostics: [d])
         case let .success(input):
+            source = input.forSourceLines
             parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
             compilation = RangeCompiler.plan(parsed!)
         }
@@ -32,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
                 ("diagnostics", .array(compilation.diagnostics.map(\.json))),
             ]))
         } else {
-            Terminal.printDiagnostics(compilation.diagnostics)
+            Terminal.printDiagnostics(compilation.diagnostics, source: source)
             if let d = compilation.desired {
                 Terminal.write("\(file == "-" ? "<stdin>" : file): valid: range \(d.name), \(d.networks.count) networks, \(d.vms.count) vms, \(d.interfaceCount) interfaces\n")
             }

@@ -91,7 +91,8 @@ struct ComposerTests {
     @Test func repeatedKeyKeepsTheFirstValue() {
         let doc = compose("a: 1\nb: 2\na: 3\n")
         #expect(doc.diagnostics.map(\.code) == [.duplicateKey])
-        #expect(doc.diagnostics.first?.location == SourceLocation(file: "t.yaml", line: 3, column: 1))
+        #expect(doc.diagnostics.first?.location == SourceLocation(file: "t.yaml", line: 3, column: 1, endLine: 3, endColumn: 2))
+        #expect(doc.diagnostics.first?.notes == [DiagnosticNote("first given here", at: SourceLocation(file: "t.yaml", line: 1, column: 1, endLine: 1, endColumn: 2))])
         guard case let .mapping(entries)? = doc.root?.kind else { Issue.record("no root"); return }
         #expect(entries.map { $0.value.scalar?.text } == ["1", "2"])
     }

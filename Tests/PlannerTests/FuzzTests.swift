@@ -73,6 +73,16 @@ struct FuzzTests {
                 outcome.failures.append("unlocated \(e.code.rawValue): \(e.message): \(describe(input))")
             }
         }
+        // Shown with their source lines, the diagnostics of any input hold no control character
+        // but the line ends, and every diagnostic and note is a line of its own with its two.
+        let rendered = DiagnosticRenderer(colour: false, sources: [FileID("fuzz.yaml"): SourceText(input)]).render(compiled.diagnostics)
+        if rendered.unicodeScalars.contains(where: { $0 != "\n" && TextEscaping.isEscaped($0) }) {
+            outcome.failures.append("a control character shown: \(describe(input))")
+        }
+        let headers = rendered.split(separator: "\n").filter { !$0.hasPrefix(" ") }.count
+        if headers != compiled.diagnostics.reduce(0, { $0 + 1 + $1.notes.count }) {
+            outcome.failures.append("source lines not where they belong: \(describe(input))")
+        }
     }
 
     static func describe(_ input: [UInt8]) -> String {
