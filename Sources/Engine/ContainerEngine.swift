@@ -70,7 +70,7 @@ public enum RouteSetting {
         ["sh", "-c", vm.routes.map { "ip route replace \($0.to) via \($0.via)" }.joined(separator: " && ")]
     }
 
-    public static func markerName(_ vm: DesiredVM) -> String { "\(vm.dockerName).routes" }
+    public static func markerName(_ vm: DesiredVM) -> String { EngineNames.routesMarker(vm.dockerName) }
 
     public static func markerLabels(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> [KeyValue] {
         RangeLabels.common(range: range.name, manifestLabels: range.labels) + [

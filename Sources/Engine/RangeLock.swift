@@ -17,11 +17,11 @@ public struct LockHolder: Sendable, CustomStringConvertible {
         guard let token = labels[RangeLock.tokenLabel] else { return nil }
         self.id = id
         self.token = token
-        user = labels["io.rangectl.lock-user"] ?? "?"
-        host = labels["io.rangectl.lock-host"] ?? "?"
-        pid = Int32(labels["io.rangectl.lock-pid"] ?? "") ?? 0
-        since = labels["io.rangectl.lock-since"] ?? "?"
-        expires = Date(timeIntervalSince1970: TimeInterval(labels["io.rangectl.lock-expires"] ?? "") ?? 0)
+        user = labels[RangeLabels.lockUser] ?? "?"
+        host = labels[RangeLabels.lockHost] ?? "?"
+        pid = Int32(labels[RangeLabels.lockPid] ?? "") ?? 0
+        since = labels[RangeLabels.lockSince] ?? "?"
+        expires = Date(timeIntervalSince1970: TimeInterval(labels[RangeLabels.lockExpires] ?? "") ?? 0)
     }
 }
 
@@ -39,11 +39,11 @@ public enum LockError: Error, Sendable {
 /// has expired. A stale lock is removed by its id, so two runs breaking it at once cannot remove
 /// each other's new lock.
 public final class RangeLock: @unchecked Sendable {
-    public static let tokenLabel = "io.rangectl.lock-token"
+    public static let tokenLabel = RangeLabels.lockToken
     /// How long a lock is valid without its holder: far longer than any apply.
     public static let lifetime: TimeInterval = 30 * 60
 
-    public static func name(of range: String) -> String { "\(range).lock" }
+    public static func name(of range: String) -> String { EngineNames.lock(range) }
 
     let engine: any ContainerEngine
     public let holder: LockHolder
@@ -66,11 +66,11 @@ public final class RangeLock: @unchecked Sendable {
             let since = clock.now()
             let labels = RangeLabels.common(range: range, manifestLabels: []) + [
                 KeyValue(tokenLabel, token),
-                KeyValue("io.rangectl.lock-user", ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
-                KeyValue("io.rangectl.lock-host", host),
-                KeyValue("io.rangectl.lock-pid", String(getpid())),
-                KeyValue("io.rangectl.lock-since", ISO8601DateFormatter().string(from: since)),
-                KeyValue("io.rangectl.lock-expires", String(Int(since.timeIntervalSince1970 + lifetime))),
+                KeyValue(RangeLabels.lockUser, ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
+                KeyValue(RangeLabels.lockHost, host),
+                KeyValue(RangeLabels.lockPid, String(getpid())),
+                KeyValue(RangeLabels.lockSince, ISO8601DateFormatter().string(from: since)),
+                KeyValue(RangeLabels.lockExpires, String(Int(since.timeIntervalSince1970 + lifetime))),
             ]
             let current = try engine.claimLock(name: name, labels: labels)
             guard let holder = LockHolder(id: current.id, labels: current.labels) else {

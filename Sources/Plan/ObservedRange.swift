@@ -131,7 +131,7 @@ public struct EngineInventory: Hashable, Sendable {
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
     public func observed(range: String) -> ObservedRange {
         ObservedRange(range: range, networks: networks.filter { $0.isOwned(by: range) },
-                      containers: containers.filter { $0.isOwned(by: range) && $0.labels["io.rangectl.lock-token"] == nil })
+                      containers: containers.filter { $0.isOwned(by: range) && $0.labels[RangeLabels.lockToken] == nil })
     }
 }
 

@@ -1,6 +1,8 @@
 /// The labels rangectl puts on every engine object it owns (MANIFEST.md, "What lands on the engine").
 /// Ownership is decided by these labels only, never by a name.
 public enum RangeLabels {
+    /// Every key rangectl owns starts with this; a manifest may not use it.
+    public static let prefix = "io.rangectl."
     public static let range = "io.rangectl.range"
     public static let managed = "io.rangectl.managed"
     public static let network = "io.rangectl.network"
@@ -20,6 +22,15 @@ public enum RangeLabels {
     public static let routesSet = "io.rangectl.routes-set"
     /// On the short-lived helper that sets routes (one left over by an interrupted apply is removed).
     public static let helper = "io.rangectl.helper"
+
+    /// On the range lock (`EngineNames.lock`): a token that is new for every taking, and who took
+    /// it, when, and until when it holds (seconds since 1970).
+    public static let lockToken = "io.rangectl.lock-token"
+    public static let lockUser = "io.rangectl.lock-user"
+    public static let lockHost = "io.rangectl.lock-host"
+    public static let lockPid = "io.rangectl.lock-pid"
+    public static let lockSince = "io.rangectl.lock-since"
+    public static let lockExpires = "io.rangectl.lock-expires"
 
     /// The labels every object of `range` carries, the manifest's own labels first.
     public static func common(range: String, manifestLabels: [KeyValue]) -> [KeyValue] {

@@ -31,7 +31,7 @@ public struct Planner {
     // which for 50,000 VMs and a dozen references each is measurable.
     private mutating func run(_ raw: RawManifest, pins: [Pin]) -> DesiredRange? {
         let range = raw.name?.value ?? ""
-        for label in raw.labels where label.key.value.hasPrefix("io.rangectl.") {
+        for label in raw.labels where label.key.value.hasPrefix(RangeLabels.prefix) {
             error(.invalidName, "label key '\(label.key.value)' is reserved for rangectl", at: label.key.location)
         }
         let (networkIndex, networks) = checkNetworks(raw.networks, range: range)
