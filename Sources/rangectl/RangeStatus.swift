@@ -22,17 +22,28 @@ struct VMStatus {
     var routes: [String]
 }
 
+/// What `status` reads of a live range and the views it builds from it, VM by VM in manifest
+/// order. Only the reads inside running VMs talk to the engine; they run in parallel.
 enum RangeStatus {
-    static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine) -> [VMStatus] {
+    /// The view of every VM of `desired`, in manifest order whatever order the reads finish in.
+    /// The reads inside running VMs run on up to `parallelism` threads.
+    static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine,
+                        parallelism: Int) -> [VMStatus] {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
+        let containers = desired.vms.map { byVM[$0.hostname.lowercased()] }
+        let inside = concurrentMap(containers, width: parallelism) { c -> InsideVM? in
+            guard let c, c.state == "running" else { return nil }
+            return read(inside: c, range: desired, engine: engine)
+        }
         let prefix = EngineNames.object(desired.name, "")   // what the engine names of its networks start with
         let internalNetworks = Preflight.engineInternal(desired)
-        return desired.vms.map { vm in
-            guard let c = byVM[vm.hostname.lowercased()] else {
+        return desired.vms.indices.map { i in
+            let vm = desired.vms[i]
+            guard let c = containers[i] else {
                 return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
             }
-            let live = c.state == "running" ? readInside(c, engine: engine) : nil
+            let live = inside[i]?.interfaces
             let predicted = layout.names(vm, desired, internal: internalNetworks)
             // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
             let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
@@ -49,14 +60,24 @@ enum RangeStatus {
                              defaultRoute: network == predictedRoute, predicted: true)
             }
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
-            var routes: [String] = []
-            if c.state == "running" {
-                // Inside the VM when its image has `ip`, else through the route helper.
-                let table = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: desired))
-                routes = (table ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            }
+            let routes = (inside[i]?.routes ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state, nics: nics, routes: routes)
         }
+    }
+
+    /// What was read of one running VM.
+    struct InsideVM: Sendable {
+        /// Interface names by address and the default route's interface; nil when its image cannot tell.
+        var interfaces: (names: [String: String], defaultInterface: String?)?
+        /// Its routing table as `ip route show` prints it; nil when it could not be read.
+        var routes: String?
+    }
+
+    /// Reads one running VM: inside it when its image has `ip`, else its routes through the route helper.
+    static func read(inside c: ObservedContainer, range: DesiredRange, engine: any ContainerEngine) -> InsideVM {
+        let live = readInside(c, engine: engine)
+        let routes = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: range))
+        return InsideVM(interfaces: live.map { ($0.names, $0.defaultInterface) }, routes: routes)
     }
 
     /// Interface names by address and the default route's interface, read with `ip` inside the VM;
@@ -68,7 +89,7 @@ enum RangeStatus {
             // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard words.count >= 4, let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { continue }
-            let ip = words[inet + 1].split(separator: "/")[0]
+            guard let ip = words[inet + 1].split(separator: "/").first else { continue }
             names[String(ip)] = String(words[1])
         }
         var defaultInterface: String?
@@ -91,5 +112,54 @@ enum RangeStatus {
             if best == nil || metric < best!.metric { best = (metric, words[dev + 1]) }
         }
         return best?.dev
+    }
+
+    /// `transform` of each item on up to `width` threads, each taking the next item; the results
+    /// in the items' order, whatever order they finish in.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], width: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
+        let slots = ResultSlots<R>(count: items.count)
+        let group = DispatchGroup()
+        for _ in 0..<min(max(1, width), items.count) {
+            group.enter()
+            let thread = Thread {
+                while let i = slots.claim() { slots.store(transform(items[i]), at: i) }
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        return slots.values
+    }
+}
+
+/// The results of `concurrentMap`, one slot per item, and which item is next. Thread-safe.
+private final class ResultSlots<R: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [R?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The index of the next item nobody took yet; nil when all are taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        defer { next += 1 }
+        return next
+    }
+
+    func store(_ result: R, at index: Int) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    /// Every result; called once all are stored.
+    var values: [R] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }

@@ -18,6 +18,8 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on standard output instead of text.")
     var json = false
 
+    @OptionGroup var concurrency: ParallelismOption
+
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
@@ -26,7 +28,8 @@ struct StatusCommand: ParsableCommand {
         let inventory = try CommandSteps.observe(e, routes: true)
         // The range as this engine needs it, with the default routes rangectl sets on it.
         let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
-        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout, engine: e)
+        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
+                                         engine: e, parallelism: concurrency.parallelism)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
