@@ -80,25 +80,57 @@ enum RangeStatus {
         return InsideVM(interfaces: live.map { ($0.names, $0.defaultInterface) }, routes: routes)
     }
 
-    /// Interface names by address and the default route's interface, read with `ip` inside the VM;
-    /// nil when the image cannot tell (no `ip`, or the exec failed).
+    /// Interface names by address, the default route's interface and the routing table, read with
+    /// `ip` inside the VM; nil when the image cannot tell (no `ip`, or the exec failed). One exec
+    /// through `sh` reads both (2 engine calls); an image without `sh` gets them as two execs of
+    /// `ip` itself, each with its exit code (3 calls each).
     static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
-        guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
+        let addresses: String
+        var table: String?
+        let output: String
+        do { output = try engine.execOutput(container: c.id, command: insideCommand) } catch { return nil }
+        if let read = insideOutputs(output) {
+            guard read.addresses.status == 0 else { return nil }
+            addresses = read.addresses.text
+            if read.routes.status == 0 { table = read.routes.text }
+        } else {
+            guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
+            addresses = addr.output
+            if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 { table = route.output }
+        }
         var names: [String: String] = [:]
-        for line in addr.output.split(separator: "\n") {
+        for line in addresses.split(separator: "\n") {
             // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard words.count >= 4, let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { continue }
             guard let ip = words[inet + 1].split(separator: "/").first else { continue }
             names[String(ip)] = String(words[1])
         }
-        var defaultInterface: String?
-        var table: String?
-        if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 {
-            table = route.output
-            defaultInterface = defaultRouteInterface(route.output)
+        return (names, table.flatMap(defaultRouteInterface), table)
+    }
+
+    /// Ends each of the two reads of `insideCommand`, followed by its exit status.
+    static let exitMarker = "rangectl-status-exit"
+
+    /// `ip -o -4 addr show`, then `ip route show`, each followed by a line with its exit status,
+    /// so that the output alone tells whether each worked (the engine tells an exec's exit code
+    /// only through one more call).
+    static let insideCommand = ["sh", "-c", "ip -o -4 addr show; echo \"\(exitMarker) $?\"; ip route show; echo \"\(exitMarker) $?\""]
+
+    /// The two reads in the output of `insideCommand`, each with its exit status; nil when the
+    /// output is not that (an image without `sh`: the engine's message instead).
+    static func insideOutputs(_ output: String) -> (addresses: (text: String, status: Int), routes: (text: String, status: Int))? {
+        var reads: [(text: String, status: Int)] = []
+        var text = ""
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(exitMarker + " "), let status = Int(line.dropFirst(exitMarker.count + 1)) {
+                reads.append((text, status))
+                text = ""
+            } else {
+                text += line + "\n"
+            }
         }
-        return (names, defaultInterface, table)
+        return reads.count == 2 ? (reads[0], reads[1]) : nil
     }
 
     /// The interface of the default route the kernel uses: of several (Podman adds one per
