@@ -25,7 +25,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let compiled = try CommandSteps.compiledManifest(file).desired!
         let e = try engine.connect().orExit()
-        let inventory = try CommandSteps.observe(e, routes: true)
+        // No start times: they tell plan whether routes were lost; status reads the routes themselves.
+        let inventory = try CommandSteps.observe(e, routes: false)
         // The range as this engine needs it, with the default routes rangectl sets on it.
         let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
         let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
