@@ -25,6 +25,16 @@ struct VMStatus {
 /// What `status` reads of a live range and the views it builds from it, VM by VM in manifest
 /// order. Only the reads inside running VMs talk to the engine; they run in parallel.
 enum RangeStatus {
+    /// `status` after the manifest and one inventory: the range as this engine needs it (with the
+    /// default routes rangectl sets on it) and the view of each of its VMs, in manifest order.
+    static func collect(_ compiled: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
+                        parallelism: Int) -> (desired: DesiredRange, vms: [VMStatus]) {
+        let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
+        let vms = collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
+                          engine: engine, parallelism: parallelism)
+        return (desired, vms)
+    }
+
     /// The view of every VM of `desired`, in manifest order whatever order the reads finish in.
     /// The reads inside running VMs run on up to `parallelism` threads.
     static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine,

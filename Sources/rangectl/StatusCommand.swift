@@ -27,10 +27,7 @@ struct StatusCommand: ParsableCommand {
         let e = try engine.connect().orExit()
         // No start times: they tell plan whether routes were lost; status reads the routes themselves.
         let inventory = try CommandSteps.observe(e, routes: false)
-        // The range as this engine needs it, with the default routes rangectl sets on it.
-        let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
-        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
-                                         engine: e, parallelism: concurrency.parallelism)
+        let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
