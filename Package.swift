@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Applier", "Plan", "TestSupport"],
+            dependencies: ["rangectl", "Applier", "Engine", "InMemoryEngine", "Plan", "Planner", "TestSupport"],
             exclude: ["Golden"]
         ),
         // Against a real Docker engine (scripts/engine-up.sh brings one up).
