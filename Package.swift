@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Applier", "Engine", "InMemoryEngine", "Plan", "TestSupport"],
+            dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "TestSupport"],
             exclude: ["Golden"]
         ),
         // Against a real Docker engine (scripts/engine-up.sh brings one up).

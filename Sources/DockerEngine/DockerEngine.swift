@@ -161,11 +161,23 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     }
 
     public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
+        let (execID, output) = try runExec(command, in: id)
+        let inspect: ExecInspect = try get("/exec/\(execID)/json")
+        return (inspect.ExitCode ?? -1, output)
+    }
+
+    /// Two calls: the start's answer is the output and carries no exit code (measured on 28.5: a
+    /// missing program gives 200 and the runtime's message on standard output; 127 only in the inspect).
+    public func execOutput(container id: String, command: [String]) throws -> String {
+        try runExec(command, in: id).output
+    }
+
+    /// Creates an exec and starts it attached; returns its id and standard output once it ended.
+    private func runExec(_ command: [String], in id: String) throws -> (id: String, output: String) {
         let created: IdResponse = try post("/containers/\(id)/exec", requests.execCreate(command))
         let response = try send("POST", "/exec/\(created.Id)/start", body: requests.execStart())
         guard response.status == 200 else { throw error(response, "POST /exec/start") }
-        let inspect: ExecInspect = try get("/exec/\(created.Id)/json")
-        return (inspect.ExitCode ?? -1, Self.demultiplex(response.body))
+        return (created.Id, Self.demultiplex(response.body))
     }
 
     public func startedAt(container id: String) throws -> String {

@@ -25,6 +25,9 @@ public protocol ContainerEngine: AnyObject, Sendable {
 
     /// Runs a command inside a running container; returns its exit code and standard output.
     func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String)
+    /// The same without the exit code, for a command that reports its own outcome in its output:
+    /// one engine call fewer (the engine tells an exit code only when asked after the output ended).
+    func execOutput(container id: String, command: [String]) throws -> String
 
     /// When a container last started (the engine's `State.StartedAt`).
     func startedAt(container id: String) throws -> String

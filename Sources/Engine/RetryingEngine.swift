@@ -59,6 +59,9 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
         try base.exec(container: id, command: command)
     }
+    public func execOutput(container id: String, command: [String]) throws -> String {
+        try base.execOutput(container: id, command: command)
+    }
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
         try base.setRoutes(vm, containerID: containerID, range: range)
     }

@@ -51,6 +51,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// appear here as a killed client's request would, finished by the engine after the next
     /// apply observed.
     public var beforeCall: (@Sendable (Call) -> Void)?
+    /// What a command run inside a container gives (exit code, standard output), called outside
+    /// the engine's lock; nil: every command fails as in an image without it (127, no output).
+    public var commands: (@Sendable (_ container: Container, _ command: [String]) -> (exitCode: Int, output: String))?
 
     private let lock = NSLock()
     private var networks: [Network] = []
@@ -256,7 +259,18 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
 
     public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
         try record("exec", id)
-        return (127, "")
+        return run(command, in: id)
+    }
+
+    public func execOutput(container id: String, command: [String]) throws -> String {
+        try record("execOutput", id)
+        return run(command, in: id).output
+    }
+
+    /// What `commands` says the command gives in this container; (127, "") without it.
+    private func run(_ command: [String], in id: String) -> (exitCode: Int, output: String) {
+        guard let commands, let container = locked({ containers.first { $0.id == id } }) else { return (127, "") }
+        return commands(container, command)
     }
 
     // MARK: - Internals

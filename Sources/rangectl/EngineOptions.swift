@@ -32,7 +32,7 @@ func engineCalls(_ engine: any ContainerEngine) -> Int? {
     ((engine as? RetryingEngine)?.base as? DockerEngine ?? engine as? DockerEngine)?.calls
 }
 
-/// `--parallelism` of apply and destroy: how many independent engine operations run at once.
+/// `--parallelism` of apply, destroy and status: how many independent engine operations run at once.
 struct ParallelismOption: ParsableArguments {
     @Option(help: "How many independent engine operations run at once (1 to 64).")
     var parallelism = 8

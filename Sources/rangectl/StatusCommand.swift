@@ -4,6 +4,7 @@ import Engine
 import Plan
 import Planner
 import RangeDiagnostics
+import Workflows
 
 /// `rangectl status FILE`: each VM's state and each NIC as it really is inside the VM.
 struct StatusCommand: ParsableCommand {
@@ -18,15 +19,16 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on standard output instead of text.")
     var json = false
 
+    @OptionGroup var concurrency: ParallelismOption
+
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
         let compiled = try CommandSteps.compiledManifest(file).desired!
         let e = try engine.connect().orExit()
-        let inventory = try CommandSteps.observe(e, routes: true)
-        // The range as this engine needs it, with the default routes rangectl sets on it.
-        let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
-        let views = RangeStatus.collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout, engine: e)
+        // No start times: they tell plan whether routes were lost; status reads the routes themselves.
+        let inventory = try CommandSteps.observe(e, routes: false)
+        let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
@@ -35,97 +37,8 @@ struct StatusCommand: ParsableCommand {
     }
 }
 
-/// One VM as `status` shows it.
-struct VMStatus {
-    struct NIC {
-        var name: String
-        var network: String
-        var ip: String
-        var mac: String
-        var defaultRoute: Bool
-        /// True when the name and default route come from prediction, not from inside the VM.
-        var predicted: Bool
-    }
-
-    var hostname: String
-    var dockerName: String
-    var state: String
-    var nics: [NIC]
-    /// The live routing table, one route a line (empty when not running or unreadable).
-    var routes: [String]
-}
-
-enum RangeStatus {
-    static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine) -> [VMStatus] {
-        var byVM: [String: ObservedContainer] = [:]
-        for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
-        let prefix = EngineNames.object(desired.name, "")   // what the engine names of its networks start with
-        let internalNetworks = Preflight.engineInternal(desired)
-        return desired.vms.map { vm in
-            guard let c = byVM[vm.hostname.lowercased()] else {
-                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
-            }
-            let live = c.state == .running ? readInside(c, engine: engine) : nil
-            let predicted = layout.names(vm, desired, internal: internalNetworks)
-            // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
-            let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
-                vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.subnet.contains(route.via) } }?.network
-            } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
-            var nics: [VMStatus.NIC] = c.endpoints.map { e in
-                let network = e.network.hasPrefix(prefix) ? String(e.network.dropFirst(prefix.count)) : e.network
-                let ip = e.configuredIP?.description ?? ""
-                if let live, let name = live.names[ip] {
-                    return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false)
-                }
-                let index = predicted.firstIndex { $0.network == network }
-                return .init(name: index.map { "eth\($0)" } ?? "?", network: network, ip: ip, mac: e.mac ?? "",
-                             defaultRoute: network == predictedRoute, predicted: true)
-            }
-            nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
-            var routes: [String] = []
-            if c.state == .running {
-                // Inside the VM when its image has `ip`, else through the route helper.
-                let table = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: desired))
-                routes = (table ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            }
-            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes)
-        }
-    }
-
-    /// Interface names by address and the default route's interface, read with `ip` inside the VM;
-    /// nil when the image cannot tell (no `ip`, or the exec failed).
-    static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
-        guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
-        var names: [String: String] = [:]
-        for line in addr.output.split(separator: "\n") {
-            // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard words.count >= 4, let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { continue }
-            let ip = words[inet + 1].split(separator: "/")[0]
-            names[String(ip)] = String(words[1])
-        }
-        var defaultInterface: String?
-        var table: String?
-        if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 {
-            table = route.output
-            defaultInterface = defaultRouteInterface(route.output)
-        }
-        return (names, defaultInterface, table)
-    }
-
-    /// The interface of the default route the kernel uses: of several (Podman adds one per
-    /// network, rangectl one more), the one with the lowest metric, the first listed on a tie.
-    static func defaultRouteInterface(_ table: String) -> String? {
-        var best: (metric: Int, dev: String)?
-        for line in table.split(separator: "\n") where line.hasPrefix("default ") {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let dev = words.firstIndex(of: "dev"), dev + 1 < words.count else { continue }
-            let metric = words.firstIndex(of: "metric").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? 0
-            if best == nil || metric < best!.metric { best = (metric, words[dev + 1]) }
-        }
-        return best?.dev
-    }
-
+/// How `status` shows the live range: text for a person, JSON for a program.
+extension RangeStatus {
     /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
     /// reports (names, states, interface names, routes read inside the VM) may hold anything.
     static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: APIVersion) -> String {

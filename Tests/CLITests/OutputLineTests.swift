@@ -3,6 +3,7 @@ import Foundation
 import Plan
 @testable import rangectl
 import Testing
+@testable import Workflows
 
 /// Progress, summary and status lines, which echo what the engine says, hold no raw control
 /// character and stay one line each (their escaping is `TextEscaping`'s, tested in PlannerTests).

@@ -1,0 +1,224 @@
+import Foundation
+import Engine
+import Plan
+
+/// One VM as `status` shows it.
+public struct VMStatus: Sendable {
+    public struct NIC: Sendable {
+        public var name: String
+        public var network: String
+        public var ip: String
+        public var mac: String
+        public var defaultRoute: Bool
+        /// True when the name and default route come from prediction, not from inside the VM.
+        public var predicted: Bool
+
+        public init(name: String, network: String, ip: String, mac: String, defaultRoute: Bool, predicted: Bool) {
+            self.name = name
+            self.network = network
+            self.ip = ip
+            self.mac = mac
+            self.defaultRoute = defaultRoute
+            self.predicted = predicted
+        }
+    }
+
+    public var hostname: String
+    public var dockerName: String
+    /// The container's state word, or `absent`.
+    public var state: String
+    public var nics: [NIC]
+    /// The live routing table, one route a line (empty when not running or unreadable).
+    public var routes: [String]
+
+    public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String]) {
+        self.hostname = hostname
+        self.dockerName = dockerName
+        self.state = state
+        self.nics = nics
+        self.routes = routes
+    }
+}
+
+/// What `status` reads of a live range and the views it builds from it, VM by VM in manifest
+/// order. Only the reads inside running VMs talk to the engine; they run in parallel.
+public enum RangeStatus {
+    /// `status` after the manifest and one inventory: the range as this engine needs it (with the
+    /// default routes rangectl sets on it) and the view of each of its VMs, in manifest order.
+    public static func collect(_ compiled: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
+                        parallelism: Int) -> (desired: DesiredRange, vms: [VMStatus]) {
+        let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
+        let vms = collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
+                          engine: engine, parallelism: parallelism)
+        return (desired, vms)
+    }
+
+    /// The view of every VM of `desired`, in manifest order whatever order the reads finish in.
+    /// The reads inside running VMs run on up to `parallelism` threads.
+    static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine,
+                        parallelism: Int) -> [VMStatus] {
+        var byVM: [String: ObservedContainer] = [:]
+        for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
+        let containers = desired.vms.map { byVM[$0.hostname.lowercased()] }
+        let inside = concurrentMap(containers, width: parallelism) { c -> InsideVM? in
+            guard let c, c.state == .running else { return nil }
+            return read(inside: c, range: desired, engine: engine)
+        }
+        let internalNetworks = Preflight.engineInternal(desired)
+        return desired.vms.indices.map { i in
+            let vm = desired.vms[i]
+            guard let c = containers[i] else {
+                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
+            }
+            let live = inside[i]?.interfaces
+            let predicted = layout.names(vm, desired, internal: internalNetworks)
+            // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
+            let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
+                vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.subnet.contains(route.via) } }?.network
+            } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
+            var nics: [VMStatus.NIC] = c.endpoints.map { e in
+                let network = EngineNames.local(e.network, range: desired.name) ?? e.network
+                let ip = e.configuredIP?.description ?? ""
+                if let live, let name = live.names[ip] {
+                    return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false)
+                }
+                let index = predicted.firstIndex { $0.network == network }
+                return .init(name: index.map { "eth\($0)" } ?? "?", network: network, ip: ip, mac: e.mac ?? "",
+                             defaultRoute: network == predictedRoute, predicted: true)
+            }
+            nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
+            let routes = (inside[i]?.routes ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes)
+        }
+    }
+
+    /// What was read of one running VM.
+    struct InsideVM: Sendable {
+        /// Interface names by address and the default route's interface; nil when its image cannot tell.
+        var interfaces: (names: [String: String], defaultInterface: String?)?
+        /// Its routing table as `ip route show` prints it; nil when it could not be read.
+        var routes: String?
+    }
+
+    /// Reads one running VM: inside it when its image has `ip`, else its routes through the route helper.
+    static func read(inside c: ObservedContainer, range: DesiredRange, engine: any ContainerEngine) -> InsideVM {
+        let live = readInside(c, engine: engine)
+        let routes = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: range))
+        return InsideVM(interfaces: live.map { ($0.names, $0.defaultInterface) }, routes: routes)
+    }
+
+    /// Interface names by address, the default route's interface and the routing table, read with
+    /// `ip` inside the VM; nil when the image cannot tell (no `ip`, or the exec failed). One exec
+    /// through `sh` reads both (2 engine calls); an image without `sh` gets them as two execs of
+    /// `ip` itself, each with its exit code (3 calls each).
+    static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
+        let addresses: String
+        var table: String?
+        let output: String
+        do { output = try engine.execOutput(container: c.id, command: insideCommand) } catch { return nil }
+        if let read = insideOutputs(output) {
+            guard read.addresses.status == 0 else { return nil }
+            addresses = read.addresses.text
+            if read.routes.status == 0 { table = read.routes.text }
+        } else {
+            guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
+            addresses = addr.output
+            if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 { table = route.output }
+        }
+        var names: [String: String] = [:]
+        for line in addresses.split(separator: "\n") {
+            // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 4, let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { continue }
+            guard let ip = words[inet + 1].split(separator: "/").first else { continue }
+            names[String(ip)] = String(words[1])
+        }
+        return (names, table.flatMap(defaultRouteInterface), table)
+    }
+
+    /// Ends each of the two reads of `insideCommand`, followed by its exit status.
+    static let exitMarker = "rangectl-status-exit"
+
+    /// `ip -o -4 addr show`, then `ip route show`, each followed by a line with its exit status,
+    /// so that the output alone tells whether each worked (the engine tells an exec's exit code
+    /// only through one more call).
+    static let insideCommand = ["sh", "-c", "ip -o -4 addr show; echo \"\(exitMarker) $?\"; ip route show; echo \"\(exitMarker) $?\""]
+
+    /// The two reads in the output of `insideCommand`, each with its exit status; nil when the
+    /// output is not that (an image without `sh`: the engine's message instead).
+    static func insideOutputs(_ output: String) -> (addresses: (text: String, status: Int), routes: (text: String, status: Int))? {
+        var reads: [(text: String, status: Int)] = []
+        var text = ""
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(exitMarker + " "), let status = Int(line.dropFirst(exitMarker.count + 1)) {
+                reads.append((text, status))
+                text = ""
+            } else {
+                text += line + "\n"
+            }
+        }
+        return reads.count == 2 ? (reads[0], reads[1]) : nil
+    }
+
+    /// The interface of the default route the kernel uses: of several (Podman adds one per
+    /// network, rangectl one more), the one with the lowest metric, the first listed on a tie.
+    public static func defaultRouteInterface(_ table: String) -> String? {
+        var best: (metric: Int, dev: String)?
+        for line in table.split(separator: "\n") where line.hasPrefix("default ") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let dev = words.firstIndex(of: "dev"), dev + 1 < words.count else { continue }
+            let metric = words.firstIndex(of: "metric").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? 0
+            if best == nil || metric < best!.metric { best = (metric, words[dev + 1]) }
+        }
+        return best?.dev
+    }
+
+    /// `transform` of each item on up to `width` threads, each taking the next item; the results
+    /// in the items' order, whatever order they finish in.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], width: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
+        let slots = ResultSlots<R>(count: items.count)
+        let group = DispatchGroup()
+        for _ in 0..<min(max(1, width), items.count) {
+            group.enter()
+            let thread = Thread {
+                while let i = slots.claim() { slots.store(transform(items[i]), at: i) }
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        return slots.values
+    }
+}
+
+/// The results of `concurrentMap`, one slot per item, and which item is next. Thread-safe.
+private final class ResultSlots<R: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [R?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The index of the next item nobody took yet; nil when all are taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        defer { next += 1 }
+        return next
+    }
+
+    func store(_ result: R, at index: Int) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    /// Every result; called once all are stored.
+    var values: [R] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
+}
