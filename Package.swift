@@ -48,10 +48,10 @@ let package = Package(
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
         .testTarget(
             name: "PlannerTests",
-            dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics"],
+            dependencies: ["Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"],
             exclude: ["FuzzCorpus"]
         ),
-        .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics"]),
+        .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

@@ -1,13 +1,14 @@
 import Plan
 import RangeDiagnostics
 import Testing
+import TestSupport
 
 /// The saved plan's writer (`PlanJSON`) and reader (`SavedPlan`) are two hands: over random
 /// plans that set every field, what is read back must equal what was written, so a field one of
 /// them forgets fails here. A field added to the range but not to the generator fails too.
 struct SavedPlanRoundTripTests {
     @Test func randomPlansRoundTripThroughTheSavedPlanFile() throws {
-        var g = SeededGenerator(seed: 20261202)
+        var g = SplitMix64(state: 20261202)
         var samples: [DesiredRange] = []
         for _ in 0..<200 {
             let desired = RandomRange.make(&g)
@@ -43,33 +44,20 @@ struct SavedPlanRoundTripTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random ranges with every field set to something other than its default some of the time.
 enum RandomRange {
     static let odd = ["plain", "with space", "quote\"and\\backslash", "line\nbreak", "ctl\u{1}\u{7F}", "é✓", ""]
 
-    static func word(_ g: inout SeededGenerator) -> String {
+    static func word(_ g: inout SplitMix64) -> String {
         String((0..<Int.random(in: 1...8, using: &g)).map { _ in "abcdefghij".randomElement(using: &g)! })
     }
 
-    static func pairs(_ g: inout SeededGenerator) -> [KeyValue] {
+    static func pairs(_ g: inout SplitMix64) -> [KeyValue] {
         let keys = Set((0..<Int.random(in: 0...3, using: &g)).map { _ in word(&g) })
         return keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { KeyValue($0, odd.randomElement(using: &g)!) }
     }
 
-    static func make(_ g: inout SeededGenerator) -> DesiredRange {
+    static func make(_ g: inout SplitMix64) -> DesiredRange {
         let name = "t" + word(&g)
         let networks = (0..<Int.random(in: 1...3, using: &g)).map { k -> DesiredNetwork in
             let subnet = IPv4Subnet(network: IPv4Address(0x0AC8_0000 + UInt32(k) << 8), prefixLength: 24)
@@ -104,7 +92,7 @@ enum RandomRange {
                             helperImage: Bool.random(using: &g) ? "busybox:latest" : "helper:" + word(&g))
     }
 
-    static func changes(_ desired: DesiredRange, _ g: inout SeededGenerator) -> [Change] {
+    static func changes(_ desired: DesiredRange, _ g: inout SplitMix64) -> [Change] {
         let actions: [ChangeAction] = [.create, .update, .replace, .delete]
         let kinds: [ResourceKind] = [.network, .vm, .helper]
         return (0..<Int.random(in: 0...4, using: &g)).map { _ in

@@ -4,6 +4,7 @@ import Plan
 import Planner
 import RangeDiagnostics
 import Testing
+import TestSupport
 
 /// Hostile manifests: a mutation fuzzer over the parser and the planner, seeded from manifests/.
 /// Every input must end without a crash, and either valid or rejected with located diagnostics

@@ -5,12 +5,7 @@ import Testing
 /// Every conflict is reported at its later half, spanning the value it is about, with a note at
 /// the earlier half; the message still names the earlier place, so it reads on its own.
 struct NoteTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var text: String
-        var expected: [String]
-        var testDescription: String { name }
-    }
+    typealias Case = DiagnosticTableTests.Case
 
     static let base = "version: 1\nname: t\n"
 
