@@ -10,7 +10,7 @@
              time before API 1.49, as a correct client must there, see README "Reliability")
 
 Each method starts from an engine without the range and cleans up after itself. Times are wall
-seconds, best of --rounds. Usage: bench/run-apply.sh [--rounds 2] [--vms 60]
+seconds, best of --rounds. Usage: bench/run-apply.sh [--rounds 2] [--vms 60] [--methods floor,rangectl]
 """
 import argparse
 import http.client
@@ -213,6 +213,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--vms", type=int, default=60)
     parser.add_argument("--bin", default=".build/release/rangectl")
+    parser.add_argument("--methods", default="floor,rangectl,compose,cli",
+                        help="which to run, comma-separated (the ratios need floor and rangectl)")
     args = parser.parse_args()
     global API
     API = engine_api()
@@ -247,26 +249,31 @@ def main():
             recover()
             return None
 
+    methods = set(args.methods.split(","))
     for _ in range(args.rounds):
-        t, _ = timed(lambda: floor_up(args.vms)); record("floor apply", t)
-        teardown("floor destroy", lambda: floor_down(args.vms))
+        if "floor" in methods:
+            t, _ = timed(lambda: floor_up(args.vms)); record("floor apply", t)
+            teardown("floor destroy", lambda: floor_down(args.vms))
 
-        t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
-        record("rangectl apply", t)
-        calls["apply"] = re.search(r"(\d+) engine calls", out).group(1)
-        t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
-        record("rangectl no-op re-apply", t)
-        calls["no-op"] = re.search(r"(\d+) engine calls", out).group(1)
-        out = teardown("rangectl destroy", lambda: sh([args.bin, "destroy", "--auto-approve", mpath]))
-        if out:
-            calls["destroy"] = re.search(r"(\d+) engine calls", out).group(1)
+        if "rangectl" in methods:
+            t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
+            record("rangectl apply", t)
+            calls["apply"] = re.search(r"(\d+) engine calls", out).group(1)
+            t, out = timed(lambda: sh([args.bin, "apply", "--auto-approve", mpath]))
+            record("rangectl no-op re-apply", t)
+            calls["no-op"] = re.search(r"(\d+) engine calls", out).group(1)
+            out = teardown("rangectl destroy", lambda: sh([args.bin, "destroy", "--auto-approve", mpath]))
+            if out:
+                calls["destroy"] = re.search(r"(\d+) engine calls", out).group(1)
 
-        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose up -d", t)
-        t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose no-op re-run", t)
-        teardown("compose down", lambda: sh(["docker-compose", "-p", "tbenchc", "down", "-t", "0"], cwd=cdir))
+        if "compose" in methods:
+            t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose up -d", t)
+            t, _ = timed(lambda: sh(["docker-compose", "-p", "tbenchc", "up", "-d"], cwd=cdir)); record("compose no-op re-run", t)
+            teardown("compose down", lambda: sh(["docker-compose", "-p", "tbenchc", "down", "-t", "0"], cwd=cdir))
 
-        t, _ = timed(lambda: cli_up(args.vms)); record("cli script apply", t)
-        teardown("cli script destroy", lambda: cli_down(args.vms))
+        if "cli" in methods:
+            t, _ = timed(lambda: cli_up(args.vms)); record("cli script apply", t)
+            teardown("cli script destroy", lambda: cli_down(args.vms))
 
     engine = subprocess.run(["docker", "version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"],
                             stdout=subprocess.PIPE, text=True).stdout.strip()
@@ -274,11 +281,13 @@ def main():
     for key in ["floor apply", "rangectl apply", "compose up -d", "cli script apply", "rangectl no-op re-apply",
                 "compose no-op re-run", "floor destroy", "rangectl destroy", "compose down", "cli script destroy"]:
         print(f"  {key:<26} {best.get(key, float('nan')):7.2f}")
-    print(f"  rangectl apply / floor     {best['rangectl apply'] / best['floor apply']:7.2f}x")
-    print(f"  rangectl apply / compose   {best['rangectl apply'] / best['compose up -d']:7.2f}x")
-    print(f"  rangectl destroy / floor   {best['rangectl destroy'] / best['floor destroy']:7.2f}x")
-    print(f"  rangectl destroy / compose {best['rangectl destroy'] / best['compose down']:7.2f}x")
-    print(f"  engine calls: apply {calls['apply']}, no-op re-apply {calls['no-op']}, destroy {calls.get('destroy', '?')}")
+    def ratio(a, b):
+        return f"{best[a] / best[b]:7.2f}x" if a in best and b in best else "      -"
+    print(f"  rangectl apply / floor     {ratio('rangectl apply', 'floor apply')}")
+    print(f"  rangectl apply / compose   {ratio('rangectl apply', 'compose up -d')}")
+    print(f"  rangectl destroy / floor   {ratio('rangectl destroy', 'floor destroy')}")
+    print(f"  rangectl destroy / compose {ratio('rangectl destroy', 'compose down')}")
+    print(f"  engine calls: apply {calls.get('apply', '?')}, no-op re-apply {calls.get('no-op', '?')}, destroy {calls.get('destroy', '?')}")
     print("  teardowns refused for the engine's stale endpoint count (moby#42119), not timed: "
           + (", ".join(f"{k} {n}x" for k, n in sorted(stale.items())) or "none"))
 
