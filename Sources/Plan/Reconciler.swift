@@ -13,8 +13,6 @@ public struct Reconciliation: Hashable, Sendable {
 
     /// Nothing to do.
     public static let none = Reconciliation(changes: [], graph: OperationGraph())
-
-    public var operationCount: Int { graph.count }
 }
 
 /// The pure diff between a desired range and what the engine holds (Compose's reconcile):
