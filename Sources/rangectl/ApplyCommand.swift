@@ -14,7 +14,7 @@ struct ApplyCommand: ParsableCommand {
         abstract: "Reconcile the engine to the manifest (or to a saved plan, refused if the engine changed since)."
     )
 
-    @Argument(help: "The manifest (YAML or JSON), a plan saved with `plan --out`, or - for standard input.")
+    @Argument(help: "The manifest (YAML or JSON), a plan saved with `plan --out`, or - for standard input.", completion: .manifest)
     var file: String
 
     @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")

@@ -12,7 +12,7 @@ struct DestroyCommand: ParsableCommand {
         abstract: "Remove every engine object of the range (by its labels), nothing else."
     )
 
-    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.", completion: .manifest)
     var file: String
 
     @Flag(help: "Do not ask for confirmation (required when standard input is not a terminal).")

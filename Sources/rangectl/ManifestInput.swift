@@ -1,3 +1,4 @@
+import ArgumentParser
 import Glibc
 import RangeDiagnostics
 
@@ -43,4 +44,9 @@ struct ManifestInput {
         }
         return out
     }
+}
+
+extension CompletionKind {
+    /// What a shell offers for a manifest argument: YAML and JSON files (a saved plan is JSON too).
+    static let manifest = CompletionKind.file(extensions: ["yaml", "yml", "json"])
 }

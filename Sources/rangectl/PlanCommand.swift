@@ -15,7 +15,7 @@ struct PlanCommand: ParsableCommand {
         abstract: "Compile the plan: what the engine needs to match the manifest."
     )
 
-    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.", completion: .manifest)
     var file: String
 
     @Flag(help: "Plan with no engine: everything is to be created.")

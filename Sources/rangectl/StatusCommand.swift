@@ -13,7 +13,7 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the live range: each VM, its state, each NIC's real name, network, address, MAC, default route."
     )
 
-    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.", completion: .manifest)
     var file: String
 
     @Flag(help: "Print one JSON document on standard output instead of text.")

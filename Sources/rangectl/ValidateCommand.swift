@@ -9,7 +9,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Parse and check a manifest (no engine needed)."
     )
 
-    @Argument(help: "The manifest (YAML or JSON); - reads standard input.")
+    @Argument(help: "The manifest (YAML or JSON); - reads standard input.", completion: .manifest)
     var file: String
 
     @Flag(help: "Print one JSON document on standard output instead of text.")
