@@ -13,29 +13,23 @@ Each method starts from an engine without the range and cleans up after itself. 
 seconds, best of --rounds. Usage: bench/run-apply.sh [--rounds 2] [--vms 60] [--methods floor,rangectl]
 """
 import argparse
-import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from common import UnixHTTP, range_manifest
+
 RANGE = "tbench"
 NETS = [("n0", "10.200.60.0/24"), ("n1", "10.200.61.0/24"), ("n2", "10.200.62.0/24")]
-SOCK = "/var/run/docker.sock"
 
 
 def manifest(vms):
-    lines = ["version: 1", f"name: {RANGE}", "networks:"]
-    lines += [f"  - {{name: {n}, subnet: {s}}}" for n, s in NETS]
-    lines.append("vms:")
-    for v in range(vms):
-        lines.append(f"  - {{hostname: vm{v:02d}, image: busybox:latest, cpu: 1, ram_mb: 512, networks: [n0, n1, n2], command: [sleep, infinity]}}")
-    return "\n".join(lines) + "\n"
+    return range_manifest(RANGE, NETS, vms)
 
 
 def ip(subnet, v):
@@ -54,15 +48,6 @@ def compose_file(vms):
             "networks": {n: {"ipv4_address": ip(s, v)} for n, s in NETS},
         }
     return json.dumps(out, indent=1)
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self):
-        super().__init__("localhost", timeout=300)
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(SOCK)
 
 
 def engine_api():

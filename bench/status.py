@@ -13,7 +13,6 @@ from inside the VM (none predicted). The range is destroyed at the end, whatever
 Usage: bench/run-status.sh [--runs 7] [--vms 60] [--parallelism N] [--bin .build/release/rangectl]
 """
 import argparse
-import http.client
 import json
 import os
 import socket
@@ -24,24 +23,15 @@ import tempfile
 import threading
 import time
 
+from common import SOCK, UnixHTTP, range_manifest
+
 RANGE = "tbstatus"
 NETS = [("s0", "10.200.160.0/24"), ("s1", "10.200.161.0/24"), ("s2", "10.200.162.0/24")]
-SOCK = "/var/run/docker.sock"
 
 
 # What `rangectl status` runs inside each VM (RangeStatus.insideCommand).
 MARK = "rangectl-status-exit"
 INSIDE = ["sh", "-c", f'ip -o -4 addr show; echo "{MARK} $?"; ip route show; echo "{MARK} $?"']
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path=SOCK):
-        super().__init__("localhost", timeout=300)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
 
 
 def api(conn, method, path, body=None):
@@ -96,12 +86,7 @@ def floor(workers=8):
 
 
 def manifest(vms):
-    lines = ["version: 1", f"name: {RANGE}", "networks:"]
-    lines += [f"  - {{name: {n}, subnet: {s}}}" for n, s in NETS]
-    lines.append("vms:")
-    for v in range(vms):
-        lines.append(f"  - {{hostname: vm{v:02d}, image: busybox:latest, cpu: 1, ram_mb: 512, networks: [s0, s1, s2], command: [sleep, infinity]}}")
-    return "\n".join(lines) + "\n"
+    return range_manifest(RANGE, NETS, vms)
 
 
 class CountingProxy:
