@@ -150,8 +150,25 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         return created.Id
     }
 
+    /// Starts a container. Podman (netavark) reserves a start's addresses in its IPAM database
+    /// before it records the start: killed in between, it keeps the container's own addresses
+    /// reserved for it, and every later start of any container on them fails. No API call frees
+    /// them: not removing the container, nor the network (its reservations are kept by network
+    /// name); the database lives on tmpfs (measured on 4.3; containers/podman#15708). The error
+    /// then says so and what to do.
     public func startContainer(id: String) throws {
-        try call("POST", "/containers/\(id)/start", allow: [304])
+        do {
+            try call("POST", "/containers/\(id)/start", allow: [304])
+        } catch let EngineError.http(status, message, request) where Self.isStaleOwnAllocation(message, containerID: id) {
+            throw EngineError.http(status: status, message: message + "; the engine kept this address reserved for this very container from a start it lost when it was killed, and no API call frees it (Podman keeps such reservations until its IPAM database is cleared): restart the host, or stop every Podman container and remove /run/containers/networks/ipam.db, then apply again", request: request)
+        }
+    }
+
+    /// Whether an IPAM refusal names the container being started as the holder of the address.
+    static func isStaleOwnAllocation(_ message: String, containerID: String) -> Bool {
+        guard let holder = message.range(of: "is already allocated to container ID ") else { return false }
+        let id = message[holder.upperBound...].prefix { $0.isHexDigit }
+        return id.count >= 12 && (containerID.hasPrefix(id) || id.hasPrefix(containerID))
     }
 
     /// Removes a container (running or not). Before API 1.49 removals of containers on one network

@@ -122,15 +122,14 @@ extension EndToEnd {
             try range.write(Self.body)
             let apply = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "2", range.path.path])
             #expect(apply.waitFor("created vm"))
-            // Abruptly: a dockerd stopped gracefully keeps serving open connections while it shuts down.
-            try LocalEngine.killAbruptly()
+            try LocalEngine.stopWhileAtWork()
             let end = apply.finish()
             #expect(end.status == 1)
             #expect(apply.stderr.contains("[engine-unreachable]"), "\(apply.stderr)")
             // Bring the engine back (as .ci/run does) and converge.
             try LocalEngine.restart()
             let done = try convergeAndDestroy(range, "after the engine came back", tally: Tally())
-            print("engine faults: dockerd stopped during apply -> engine-unreachable, exit 1; after restart the next apply converged: \(done)")
+            print("engine faults: engine stopped during apply -> engine-unreachable, exit 1; after restart the next apply converged: \(done)")
         }
     }
 }
