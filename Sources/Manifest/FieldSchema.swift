@@ -141,6 +141,7 @@ public enum ManifestSchema {
             FieldSpec("env", .stringMap(key: .envName), "Environment variables."),
             FieldSpec("command", .command, "Command: a list, or a string split like a shell would."),
             FieldSpec("routes", .objectList(route), "Routes set inside the VM after it starts (no tool needed in its image)."),
+            FieldSpec("host", .string(.resourceName), "The swarm node it runs on: a NAME of --engine NAME=URL (else placed by hashing; ignored with one engine)."),
         ],
         exactlyOneOf: [["networks", "network"]])
 

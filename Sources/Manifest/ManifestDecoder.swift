@@ -94,7 +94,8 @@ public struct ManifestDecoder {
             location: loc(node), hostname: string(f, F.VM.hostname), image: string(f, F.VM.image),
             cpu: integer(f, F.VM.cpu), ramMB: integer(f, F.VM.ramMB), diskGB: integer(f, F.VM.diskGB),
             interfaces: interfaces, capAdd: stringList(f, F.VM.capAdd), privileged: boolean(f, F.VM.privileged),
-            sysctls: stringMap(f, F.VM.sysctls), env: stringMap(f, F.VM.env), command: command(f, F.VM.command), routes: routes)
+            sysctls: stringMap(f, F.VM.sysctls), env: stringMap(f, F.VM.env), command: command(f, F.VM.command), routes: routes,
+            host: string(f, F.VM.host))
     }
 
     /// `networks` and `network`/`ip` together: reported at whichever key comes later, with a
@@ -329,6 +330,7 @@ public struct ManifestDecoder {
             static let capAdd = at(ManifestSchema.vm, "cap_add"), privileged = at(ManifestSchema.vm, "privileged")
             static let sysctls = at(ManifestSchema.vm, "sysctls"), env = at(ManifestSchema.vm, "env")
             static let command = at(ManifestSchema.vm, "command"), routes = at(ManifestSchema.vm, "routes")
+            static let host = at(ManifestSchema.vm, "host")
         }
         enum Iface {
             static let network = at(ManifestSchema.interface, "network"), ip = at(ManifestSchema.interface, "ip")

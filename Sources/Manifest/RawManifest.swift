@@ -60,6 +60,8 @@ public struct RawVM: Sendable {
     public var env: [RawPair]
     public var command: Located<[String]>?
     public var routes: [RawRoute]
+    /// The swarm node it is placed on (`host:`), when the range spans several engines.
+    public var host: Located<String>? = nil
 }
 
 /// The manifest as written: shape-checked (keys, types, bounds, name formats), not yet validated

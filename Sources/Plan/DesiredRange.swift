@@ -103,10 +103,13 @@ public struct DesiredVM: Hashable, Sendable {
     /// Where the manifest defines it, and where it sets `disk_gb` (nil when left at the default).
     public var location: SourceLocation?
     public var diskGBLocation: SourceLocation?
+    /// The swarm node it runs on when the range spans several engines (nil: one engine).
+    public var host: String?
 
     public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
                 capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface],
-                routes: [DesiredRoute] = [], location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil) {
+                routes: [DesiredRoute] = [], location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil, host: String? = nil) {
+        self.host = host
         self.routes = routes
         self.location = location
         self.diskGBLocation = diskGBLocation

@@ -55,6 +55,8 @@ public struct ObservedContainer: Hashable, Sendable {
     public var endpoints: [ObservedEndpoint]
     /// When it last started (read only for VMs whose routes matter: a restart loses them).
     public var startedAt: String?
+    /// The swarm node it was read from, when the range spans several engines (nil: one engine).
+    public var host: String?
 
     public init(id: String, name: String, labels: [String: String], state: ContainerState, image: String, endpoints: [ObservedEndpoint],
                 startedAt: String? = nil) {
@@ -115,6 +117,8 @@ public struct EngineInventory: Hashable, Sendable {
     public var containers: [ObservedContainer]
     /// Image references present locally, spelled as `capabilities.imageNaming` gives them.
     public var images: Set<String>
+    /// The same per swarm node, when the inventory spans several engines (empty: one engine).
+    public var imagesByHost: [String: Set<String>] = [:]
 
     public init(apiVersion: APIVersion, capabilities: EngineCapabilities, cpus: Int,
                 networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {

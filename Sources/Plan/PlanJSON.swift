@@ -107,6 +107,10 @@ public enum PlanJSON {
         w.string(v.hostname)
         w.field("docker_name")
         w.string(v.dockerName)
+        if let host = v.host {
+            w.field("host")
+            w.string(host)
+        }
         w.field("image")
         w.string(v.image)
         w.field("cpu")
@@ -299,7 +303,7 @@ public struct SavedPlan: Sendable {
             }
             vms.append(DesiredVM(hostname: hostname, dockerName: docker, image: image, cpu: cpu, ramMB: ram, diskGB: disk,
                                  privileged: privileged, capAdd: strings(caps) ?? [], sysctls: sysctls, env: env,
-                                 command: command, interfaces: interfaces, routes: routes))
+                                 command: command, interfaces: interfaces, routes: routes, host: hostOf(v)))
         }
         var changes: [Change] = []
         for c in changeItems {
@@ -318,6 +322,12 @@ public struct SavedPlan: Sendable {
     }
 
     private static func text(_ document: JSONValue) -> String { document["vms"]?.serialized() ?? "" }
+
+    /// A VM's swarm node, when the plan spans several engines.
+    static func hostOf(_ vm: JSONValue) -> String? {
+        if case let .string(host)? = vm["host"] { return host }
+        return nil
+    }
 
     static func strings(_ items: [JSONValue]) -> [String]? {
         var out: [String] = []

@@ -55,7 +55,8 @@ public enum PlanText {
     }
 
     static func describe(_ vm: DesiredVM) -> String {
-        var text = vm.interfaces.map { i in
+        var text = vm.host.map { "on \($0)   " } ?? ""
+        text += vm.interfaces.map { i in
             "\(i.name) \(i.network) \(i.ip)" + (i.primary ? " (primary)" : "") + (i.router ? " (router)" : "")
         }.joined(separator: "   ")
         if !vm.routes.isEmpty {

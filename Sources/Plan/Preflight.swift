@@ -36,9 +36,11 @@ public enum Preflight {
                 }
             }
             let image = inventory.capabilities.imageNaming.canonical(vm.image)
-            if !inventory.images.contains(image) && !missingImages.contains(image) {
-                missingImages.insert(image)
-                out.append(.error(.imageMissing, "image \(vm.image) is not present on the engine (rangectl does not pull yet); load or build it first", at: vm.location))
+            let present = vm.host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images
+            if !present.contains(image) && !missingImages.contains(vm.host.map { "\($0)/\(image)" } ?? image) {
+                missingImages.insert(vm.host.map { "\($0)/\(image)" } ?? image)
+                let engine = vm.host.map { "the engine of node \($0)" } ?? "the engine"
+                out.append(.error(.imageMissing, "image \(vm.image) is not present on \(engine) (rangectl does not pull yet); load or build it first", at: vm.location))
             }
             if vm.cpu > inventory.cpus {
                 out.append(.warning(.resourceLimit, "\(vm.hostname) asks for \(vm.cpu) CPUs; the engine has \(inventory.cpus), so it is limited to \(inventory.cpus)", at: vm.location))

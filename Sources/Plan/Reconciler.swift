@@ -88,6 +88,7 @@ public enum Reconciler {
                 continue
             }
             var causes = specCauses(vm, live, desired: desired)
+            if let host = vm.host, let runs = live.host, host != runs { causes.append("placed on \(host), runs on \(runs)") }
             let routeDiff = routeDifference(vm, live, marker)
             if case let .replace(cause) = routeDiff { causes.append(cause) }
             causes += interfaceCauses(vm, live, desired: desired)

@@ -8,9 +8,10 @@ public struct Planner {
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// The validated range (nil when any error was found) and every diagnostic, in source order.
-    public static func plan(_ raw: RawManifest, pins: [Pin] = []) -> (DesiredRange?, [Diagnostic]) {
+    /// `hosts`: the swarm nodes VMs are placed on (`--engine NAME=URL`); fewer than two: one engine.
+    public static func plan(_ raw: RawManifest, pins: [Pin] = [], hosts: [String] = []) -> (DesiredRange?, [Diagnostic]) {
         var planner = Planner()
-        let desired = planner.run(raw, pins: pins)
+        let desired = planner.run(raw, pins: pins, hosts: hosts)
         return (desired, planner.diagnostics)
     }
 
@@ -29,7 +30,7 @@ public struct Planner {
 
     // The VMs are walked by index and read field by field: binding a whole `RawVM` copies it,
     // which for 50,000 VMs and a dozen references each is measurable.
-    private mutating func run(_ raw: RawManifest, pins: [Pin]) -> DesiredRange? {
+    private mutating func run(_ raw: RawManifest, pins: [Pin], hosts: [String]) -> DesiredRange? {
         let range = raw.name?.value ?? ""
         for label in raw.labels where label.key.value.hasPrefix(RangeLabels.prefix) {
             error(.invalidName, "label key '\(label.key.value)' is reserved for rangectl", at: label.key.location)
@@ -41,8 +42,9 @@ public struct Planner {
         checkRouters(raw, networks: networks, slots: slots, slotStart: slotStart)
         applyPins(pins, raw, networks: networks, slots: &slots, slotStart: slotStart, pools: &pools)
         assignRemaining(networks: networks, slots: &slots, pools: &pools)
-        let routes = decideRoutes(raw, networks: networks, slots: slots, slotStart: slotStart)
-        return assemble(raw, range: range, networks: networks, slots: slots, slotStart: slotStart, routes: routes)
+        let placed = Placement.place(raw, hosts: hosts, into: &self)
+        let routes = decideRoutes(raw, networks: networks, slots: slots, slotStart: slotStart, swarm: placed.contains { $0 != nil })
+        return assemble(raw, range: range, networks: networks, slots: slots, slotStart: slotStart, routes: routes, hosts: placed)
     }
 
     /// Claims a dictionary entry with one lookup (through the defaulting subscript, -1 when new):

@@ -131,18 +131,21 @@ extension Planner {
     }
 
     /// Routes need every address decided: a `via` must not be the VM's own.
-    mutating func decideRoutes(_ raw: RawManifest, networks: [CheckedNetwork?], slots: [Slot], slotStart: [Int]) -> [[DesiredRoute]] {
+    /// `swarm`: the range spans a swarm's overlays, where the engine's default route goes out
+    /// through docker_gwbridge: every VM on a non-internal primary network gets one through it.
+    mutating func decideRoutes(_ raw: RawManifest, networks: [CheckedNetwork?], slots: [Slot], slotStart: [Int], swarm: Bool = false) -> [[DesiredRoute]] {
         var routes: [[DesiredRoute]] = []
         routes.reserveCapacity(raw.vms.count)
         for vmIndex in raw.vms.indices {
             let vmSlots = slots[slotStart[vmIndex]..<slotStart[vmIndex + 1]]
             let primaryRouted = vmSlots.first.map { networks[$0.network]?.router != nil } ?? false
-            guard !raw.vms[vmIndex].routes.isEmpty || primaryRouted else {
+            let primaryOpen = swarm && (vmSlots.first.map { networks[$0.network].map { !$0.desired.internal } ?? false } ?? false)
+            guard !raw.vms[vmIndex].routes.isEmpty || primaryRouted || primaryOpen else {
                 routes.append([])
                 continue
             }
             let attached = vmSlots.compactMap { slot in networks[slot.network].map { ($0.desired, slot.ip) } }
-            routes.append(checkRoutes(raw.vms[vmIndex], attached: attached))
+            routes.append(checkRoutes(raw.vms[vmIndex], attached: attached, swarm: swarm))
         }
 
         return routes
@@ -150,7 +153,7 @@ extension Planner {
 
     /// The range, when nothing was wrong.
     func assemble(_ raw: RawManifest, range: String, networks: [CheckedNetwork?], slots: [Slot], slotStart: [Int],
-                  routes: [[DesiredRoute]]) -> DesiredRange? {
+                  routes: [[DesiredRoute]], hosts: [String?]) -> DesiredRange? {
         guard !diagnostics.hasErrors, raw.name != nil, raw.version != nil else { return nil }
         var vms: [DesiredVM] = []
         vms.reserveCapacity(raw.vms.count)
@@ -171,7 +174,8 @@ extension Planner {
                 diskGB: raw.vms[vmIndex].diskGB?.value ?? ManifestSchema.defaultDisk, privileged: raw.vms[vmIndex].privileged?.value ?? false,
                 capAdd: Self.capabilities(raw.vms[vmIndex].capAdd.map(\.value)), sysctls: Self.sorted(raw.vms[vmIndex].sysctls),
                 env: Self.sorted(raw.vms[vmIndex].env), command: raw.vms[vmIndex].command?.value, interfaces: interfaces, routes: routes[vmIndex],
-                location: raw.vms[vmIndex].hostname?.location ?? raw.vms[vmIndex].location, diskGBLocation: raw.vms[vmIndex].diskGB?.location))
+                location: raw.vms[vmIndex].hostname?.location ?? raw.vms[vmIndex].location, diskGBLocation: raw.vms[vmIndex].diskGB?.location,
+                host: hosts[vmIndex]))
         }
         return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms,
                             helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)

@@ -26,8 +26,8 @@ public struct ParsedManifest: Sendable {
 
 /// Text to validated, address-complete range: parse, decode, plan. No I/O.
 public enum RangeCompiler {
-    public static func compile(_ bytes: [UInt8], file: String, pins: [Pin] = []) -> Compilation {
-        plan(parse(bytes, file: file), pins: pins)
+    public static func compile(_ bytes: [UInt8], file: String, pins: [Pin] = [], hosts: [String] = []) -> Compilation {
+        plan(parse(bytes, file: file), pins: pins, hosts: hosts)
     }
 
     public static func parse(_ bytes: [UInt8], file: String) -> ParsedManifest {
@@ -35,11 +35,12 @@ public enum RangeCompiler {
         return ParsedManifest(raw: raw, diagnostics: diagnostics)
     }
 
-    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = []) -> Compilation {
+    /// `hosts`: the swarm nodes VMs are placed on (see `Placement`); fewer than two: one engine.
+    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = [], hosts: [String] = []) -> Compilation {
         guard let raw = parsed.raw else {
             return Compilation(rangeName: "", desired: nil, diagnostics: parsed.diagnostics.sortedBySource())
         }
-        let (desired, planDiagnostics) = Planner.plan(raw, pins: pins)
+        let (desired, planDiagnostics) = Planner.plan(raw, pins: pins, hosts: hosts)
         let all = (parsed.diagnostics + planDiagnostics).sortedBySource()
         return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired, diagnostics: all)
     }

@@ -34,7 +34,7 @@ extension Planner {
     /// not its own address, at most one default; then, unless it declares its own, the implicit
     /// default of a VM whose primary network has a router: through that router (or, for the router
     /// itself, through the engine's bridge there).
-    mutating func checkRoutes(_ vm: RawVM, attached: [(network: DesiredNetwork, ip: IPv4Address?)]) -> [DesiredRoute] {
+    mutating func checkRoutes(_ vm: RawVM, attached: [(network: DesiredNetwork, ip: IPv4Address?)], swarm: Bool = false) -> [DesiredRoute] {
         var routes: [DesiredRoute] = []
         var defaultAt: SourceLocation?
         for r in vm.routes {
@@ -80,6 +80,10 @@ extension Planner {
             // primary network, whatever NIC order an older engine gives it.
             let via = own == primary.gateway ? primary.engineGateway : primary.gateway
             routes.insert(DesiredRoute(to: "default", via: via, implicit: true), at: 0)
+        }
+        if swarm, !routes.contains(where: { $0.to == "default" }), let primary = attached.first?.network, !primary.internal {
+            // On a swarm's overlays: through the primary network's gateway, not docker_gwbridge.
+            routes.insert(DesiredRoute(to: "default", via: primary.gateway, implicit: true), at: 0)
         }
         // The default route first, then the others as written: `ip route replace` in that order.
         return routes.filter { $0.to == "default" } + routes.filter { $0.to != "default" }

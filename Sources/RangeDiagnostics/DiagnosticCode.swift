@@ -33,9 +33,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case invalidRoute = "invalid-route"
     case routeUnreachable = "route-unreachable"
     case duplicateDefaultRoute = "duplicate-default-route"
+    case unknownHost = "unknown-host"
     case routerForwarding = "router-forwarding"
     // Engine.
     case engineUnreachable = "engine-unreachable"
+    case clusterMismatch = "cluster-mismatch"
     case subnetConflict = "subnet-conflict"
     case nameConflict = "name-conflict"
     case ipInUse = "ip-in-use"
@@ -46,5 +48,6 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case resourceLimit = "resource-limit"
     /// A warning: the engine cannot give what the manifest asks (Podman: traffic routed between networks).
     case engineLimit = "engine-limit"
+    case hostIgnored = "host-ignored"
     case confirmationRequired = "confirmation-required"
 }

@@ -86,7 +86,8 @@ enum RandomRange {
                              capAdd: Bool.random(using: &g) ? ["NET_ADMIN"] : [], sysctls: pairs(&g),
                              env: pairs(&g) + (Bool.random(using: &g) ? [KeyValue("zz_PASSWORD", "s3cret")] : []),
                              command: Bool.random(using: &g) ? (0..<Int.random(in: 0...3, using: &g)).map { _ in odd.randomElement(using: &g)! } : nil,
-                             interfaces: Array(interfaces), routes: routes)
+                             interfaces: Array(interfaces), routes: routes,
+                             host: [nil, "n1", "node-" + word(&g)].randomElement(using: &g)!)
         }
         return DesiredRange(name: name, labels: pairs(&g), networks: networks, vms: vms,
                             helperImage: Bool.random(using: &g) ? "busybox:latest" : "helper:" + word(&g))
