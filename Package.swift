@@ -29,13 +29,14 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Plan", "RangeDiagnostics"]),
         .target(name: "DockerEngine", dependencies: ["Engine", "Plan", "CCurl"]),
         .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
+        .target(name: "ClusterEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
         .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "Applier", "Workflows",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -28,12 +28,13 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
-    public convenience init(endpoint: DockerEndpoint, clock: any EngineClock = SystemClock()) throws {
-        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint), clock: clock)
+    /// `overlay`: the engine is a node of a swarm, whose range networks are attachable overlays.
+    public convenience init(endpoint: DockerEndpoint, overlay: Bool = false, clock: any EngineClock = SystemClock()) throws {
+        try self.init(endpoint: endpoint.text, transport: CurlTransport(endpoint: endpoint), overlay: overlay, clock: clock)
     }
 
     /// The same over any transport (the tests' recording one); `endpoint` names it in messages.
-    init(endpoint: String, transport: any EngineTransport, clock: any EngineClock = SystemClock()) throws {
+    init(endpoint: String, transport: any EngineTransport, overlay: Bool = false, clock: any EngineClock = SystemClock()) throws {
         self.endpoint = endpoint
         self.transport = transport
         self.clock = clock
@@ -54,7 +55,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         isPodman = v.Components?.contains { $0.Name.hasPrefix("Podman") } ?? false
         features = DockerAPIFeatures(chosen, podman: isPodman)
         capabilities = features.capabilities(engineName: "\(isPodman ? "Podman" : "Docker") \(v.Version ?? "(version unknown)")")
-        requests = DockerRequests(features: features)
+        requests = DockerRequests(features: features, overlay: overlay)
         prefix = "/v\(chosen)"
     }
 
@@ -108,6 +109,22 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         guard let range = labels[RangeLabels.range] else { return nil }
         return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }
             .flatMap { IPv4Address($0.ip) }
+    }
+
+    // MARK: - Swarm
+
+    /// This engine's place in a swarm, from `GET /info` (and a manager's `GET /nodes`).
+    public func swarmMembership() throws -> SwarmMembership {
+        let info: InfoResponse = try get("/info")
+        let swarm = info.Swarm
+        let manager = swarm?.ControlAvailable ?? false
+        var members: Set<String> = []
+        if manager && swarm?.LocalNodeState == "active" {
+            let nodes: [NodeSummary] = try get("/nodes")
+            members = Set(nodes.map(\.ID))
+        }
+        return SwarmMembership(nodeID: swarm?.NodeID ?? "", state: swarm?.LocalNodeState ?? "inactive", isManager: manager,
+                               clusterID: swarm?.Cluster?.ID, members: members, hostname: info.Name ?? "")
     }
 
     // MARK: - Networks

@@ -13,7 +13,21 @@ struct VersionResponse: Decodable {
 }
 
 struct InfoResponse: Decodable {
+    struct Swarm: Decodable {
+        struct Cluster: Decodable { var ID: String? }
+        var NodeID: String?
+        var LocalNodeState: String?
+        var ControlAvailable: Bool?
+        var Cluster: Cluster?
+    }
     var NCPU: Int?
+    var Name: String?
+    var Swarm: Swarm?
+}
+
+/// One entry of a manager's `GET /nodes`.
+struct NodeSummary: Decodable {
+    var ID: String
 }
 
 struct NetworkResponse: Decodable {

@@ -7,6 +7,8 @@ import RangeDiagnostics
 /// golden files in Tests/DockerEngineTests/Golden show them per version.
 struct DockerRequests: Sendable {
     let features: DockerAPIFeatures
+    /// Networks are a swarm's attachable overlays (created through a manager) instead of bridges.
+    var overlay = false
 
     /// `POST /networks/create`. A network with a router gets the engine's gateway at `bridge_ip`
     /// (the router holds the range's gateway), and, when `internal`, no NAT instead of the
@@ -14,6 +16,7 @@ struct DockerRequests: Sendable {
     /// With `gatewayModeUnprotected` (Docker 28+) it is also `nat-unprotected`: 28's direct-access
     /// rules would drop packets the router forwards to a VM behind it (measured on 28.5).
     func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) -> JSONValue {
+        if overlay { return createOverlay(network, labels: labels) }
         var options: [(String, JSONValue)] = []
         if network.router != nil && network.internal {
             options.append(("com.docker.network.bridge.enable_ip_masquerade", .string("false")))
@@ -31,6 +34,26 @@ struct DockerRequests: Sendable {
                 ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
             ])),
             ("Options", .object(options)),
+            ("Labels", Self.map(labels)),
+        ])
+    }
+
+    /// `POST /networks/create` on a swarm manager: an attachable overlay that spans the nodes, so
+    /// that plain containers on every node join it with their static addresses. A routed
+    /// network's overlay gateway moves to `bridge_ip` as a bridge's does (the router holds the
+    /// range's gateway); `internal` is the engine's flag: no docker_gwbridge NIC, and the router
+    /// still forwards between overlays (no bridge firewall is in the way).
+    func createOverlay(_ network: DesiredNetwork, labels: [KeyValue]) -> JSONValue {
+        .object([
+            ("Name", .string(network.dockerName)),
+            ("CheckDuplicate", .bool(true)),
+            ("Driver", .string("overlay")),
+            ("Attachable", .bool(true)),
+            ("Internal", .bool(network.internal)),
+            ("IPAM", .object([
+                ("Driver", .string("default")),
+                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
+            ])),
             ("Labels", Self.map(labels)),
         ])
     }

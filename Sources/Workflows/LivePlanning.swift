@@ -30,9 +30,10 @@ public struct LivePlan: Sendable {
 public enum LivePlanning {
     /// Plans a parsed manifest against the engine. The manifest is planned without pins first
     /// (unless the caller did, `validated`): an invalid manifest never reaches the engine.
-    public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil,
+    /// `hosts`: the node names VMs are placed over when the engine is a swarm's (else empty).
+    public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil, hosts: [String] = [],
                             engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
-        let first = validated ?? RangeCompiler.plan(parsed)
+        let first = validated ?? RangeCompiler.plan(parsed, hosts: hosts)
         guard first.valid, first.desired != nil else { return .refused(first.rangeName, first.diagnostics) }
         let connected: any ContainerEngine
         switch engine() {
@@ -45,15 +46,15 @@ public enum LivePlanning {
         } catch {
             return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
         }
-        return plan(parsed, inventory: inventory, endpoint: connected.endpoint)
+        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts)
     }
 
     /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
     /// kept (pins), then preflight and diff.
-    public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String) -> LivePlan {
+    public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = []) -> LivePlan {
         let name = parsed.raw?.name?.value ?? ""
         let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
-        return against(RangeCompiler.plan(parsed, pins: pins), inventory: inventory, endpoint: endpoint)
+        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts), inventory: inventory, endpoint: endpoint)
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.

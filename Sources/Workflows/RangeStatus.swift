@@ -30,8 +30,11 @@ public struct VMStatus: Sendable {
     public var nics: [NIC]
     /// The live routing table, one route a line (empty when not running or unreadable).
     public var routes: [String]
+    /// The node it runs on (or, absent, is placed on) when the range spans a swarm; else nil.
+    public var host: String?
 
-    public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String]) {
+    public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String], host: String? = nil) {
+        self.host = host
         self.hostname = hostname
         self.dockerName = dockerName
         self.state = state
@@ -68,7 +71,7 @@ public enum RangeStatus {
         return desired.vms.indices.map { i in
             let vm = desired.vms[i]
             guard let c = containers[i] else {
-                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [])
+                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [], host: vm.host)
             }
             let live = inside[i]?.interfaces
             let predicted = layout.names(vm, desired, internal: internalNetworks)
@@ -88,7 +91,7 @@ public enum RangeStatus {
             }
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
             let routes = (inside[i]?.routes ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes)
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes, host: c.host ?? vm.host)
         }
     }
 

@@ -48,7 +48,7 @@ struct ApplyCommand: ParsableCommand {
         } else {
             // An invalid manifest never reaches the engine; a valid one is planned under the range's lock.
             let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            let first = RangeCompiler.plan(parsed)
+            let first = RangeCompiler.plan(parsed, hosts: engine.hosts)
             guard first.valid else {
                 finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil, source: input.forSourceLines)
                 throw ExitCode(1)
@@ -67,7 +67,7 @@ struct ApplyCommand: ParsableCommand {
             case let .success(l): held = l
             }
             connected = e
-            live = LivePlanning.plan(parsed, validated: first, engine: { .success(e) })
+            live = LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, engine: { .success(e) })
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
             finish(live.plan, report: nil, source: input.forSourceLines)

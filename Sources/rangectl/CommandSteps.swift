@@ -19,9 +19,9 @@ extension Result where Failure == Diagnostic {
 /// Steps shared by the commands that read a manifest and then talk to an engine.
 enum CommandSteps {
     /// The manifest read and compiled; its diagnostics printed; exit 1 when it is invalid.
-    static func compiledManifest(_ file: String) throws -> Compilation {
+    static func compiledManifest(_ file: String, hosts: [String] = []) throws -> Compilation {
         let input = try ManifestInput.read(file).orExit()
-        let compilation = RangeCompiler.compile(input.bytes, file: input.displayName)
+        let compilation = RangeCompiler.compile(input.bytes, file: input.displayName, hosts: hosts)
         Terminal.printDiagnostics(compilation.diagnostics, source: input)
         guard compilation.valid else { throw ExitCode(1) }
         return compilation

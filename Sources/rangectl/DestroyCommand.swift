@@ -25,7 +25,7 @@ struct DestroyCommand: ParsableCommand {
     @OptionGroup var lock: LockOptions
 
     func run() throws {
-        let compilation = try CommandSteps.compiledManifest(file)
+        let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts)
         let e = try engine.connect().orExit()
         let held = try lock.acquire(compilation.rangeName, on: e).orExit()
         defer { held.release() }

@@ -44,11 +44,11 @@ struct PlanCommand: ParsableCommand {
             let parsedNow = RangeCompiler.parse(input.bytes, file: input.displayName)
             parsed = parsedNow
             if offline {
-                let compilation = RangeCompiler.plan(parsedNow)
+                let compilation = RangeCompiler.plan(parsedNow, hosts: engine.hosts)
                 plan = compilation.desired.map { Plan.offline($0, diagnostics: compilation.diagnostics) }
                     ?? Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan = LivePlanning.plan(parsedNow, engine: { engine.connect() }).plan
+                plan = LivePlanning.plan(parsedNow, hosts: engine.hosts, engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {

@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        let compiled = try CommandSteps.compiledManifest(file).desired!
+        let compiled = try CommandSteps.compiledManifest(file, hosts: engine.hosts).desired!
         let e = try engine.connect().orExit()
         // No start times: they tell plan whether routes were lost; status reads the routes themselves.
         let inventory = try CommandSteps.observe(e, routes: false)
@@ -48,7 +48,7 @@ extension RangeStatus {
         out += "\n"
         let width = views.map(\.hostname.count).max() ?? 0
         for v in views {
-            line("  \(v.hostname.padding(width))  \(v.state)" + (v.state == "absent" ? "" : "  \(v.dockerName)"))
+            line("  \(v.hostname.padding(width))  \(v.state)" + (v.state == "absent" ? "" : "  \(v.dockerName)") + (v.host.map { "  on \($0)" } ?? ""))
             let netWidth = v.nics.map(\.network.count).max() ?? 0
             for n in v.nics {
                 line("    \(n.name.padding(5)) \(n.network.padding(netWidth))  \(n.ip.padding(15))  \(n.mac.isEmpty ? "-".padding(17) : n.mac)"
@@ -69,6 +69,7 @@ extension RangeStatus {
                     ("hostname", .string(v.hostname)),
                     ("docker_name", .string(v.dockerName)),
                     ("state", .string(v.state)),
+                ] + (v.host.map { [("host", JSONValue.string($0))] } ?? []) + [
                     ("routes", .array(v.routes.map { .string($0) })),
                     ("interfaces", .array(v.nics.map { n in
                         .object([

@@ -1,0 +1,134 @@
+import Engine
+import Foundation
+import Plan
+
+/// One range over several engines that are nodes of one swarm (`--engine NAME=URL`, repeated):
+/// networks are attachable overlays created through the manager, each VM a plain container
+/// created, connected and started through the engine of the node it is placed on (`DesiredVM.host`),
+/// the lock on the manager. The core sees one engine: one inventory with every node's containers,
+/// each with its `host`; every call on a container goes to the node that holds it.
+public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
+    public struct Node: Sendable {
+        public var name: String
+        public var engine: any ContainerEngine
+
+        public init(name: String, engine: any ContainerEngine) {
+            self.name = name
+            self.engine = engine
+        }
+    }
+
+    /// Every node, by name.
+    public let nodes: [Node]
+    /// The node whose engine creates and removes networks and holds the lock.
+    public let manager: Node
+    public let endpoint: String
+    public let apiVersion: APIVersion
+    private let byName: [String: Int]
+    /// Which node holds each container rangectl has seen or made (ids are unique across nodes).
+    private var holder: [String: Int] = [:]
+    private let lock = NSLock()
+
+    /// `nodes` in any order (kept sorted by name); `manager` names one of them.
+    public init(nodes: [Node], manager: String) {
+        self.nodes = nodes.sorted { $0.name < $1.name }
+        byName = Dictionary(uniqueKeysWithValues: self.nodes.enumerated().map { ($1.name, $0) })
+        self.manager = self.nodes[byName[manager] ?? 0]
+        endpoint = self.nodes.map { "\($0.name)=\($0.engine.endpoint)" }.joined(separator: ",")
+        apiVersion = self.nodes.map(\.engine.apiVersion).min() ?? APIVersion(1, 41)
+    }
+
+    /// The node names, sorted: what placement hashes over.
+    public var hostNames: [String] { nodes.map(\.name) }
+
+    // MARK: - Observe
+
+    /// Networks from the manager (a worker lists an overlay only while one of its containers is
+    /// attached), containers and images from every node, each container with its node's name.
+    /// The nodes are read one after the other: a snapshot per node, in node order.
+    public func inventory() throws -> EngineInventory {
+        let managerInventory = try manager.engine.inventory()
+        var containers: [ObservedContainer] = []
+        var imagesByHost: [String: Set<String>] = [:]
+        var cpus = managerInventory.cpus
+        var seen: [String: Int] = [:]
+        for (k, node) in nodes.enumerated() {
+            let inventory = node.name == manager.name ? managerInventory : try node.engine.inventory()
+            for var c in inventory.containers {
+                c.host = node.name
+                seen[c.id] = k
+                containers.append(c)
+            }
+            imagesByHost[node.name] = inventory.images
+            cpus = min(cpus, inventory.cpus)
+        }
+        lock.lock()
+        holder.merge(seen) { $1 }
+        lock.unlock()
+        var capabilities = managerInventory.capabilities
+        capabilities.engineName = "a swarm of \(nodes.count) engines (\(managerInventory.capabilities.engineName) on \(manager.name))"
+        var inventory = EngineInventory(apiVersion: apiVersion, capabilities: capabilities, cpus: cpus,
+                                        networks: managerInventory.networks, containers: containers,
+                                        images: imagesByHost.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        inventory.imagesByHost = imagesByHost
+        return inventory
+    }
+
+    // MARK: - Networks and the lock: through the manager
+
+    public func createNetwork(_ network: DesiredNetwork, labels: [KeyValue]) throws -> String {
+        try manager.engine.createNetwork(network, labels: labels)
+    }
+
+    public func removeNetwork(id: String) throws { try manager.engine.removeNetwork(id: id) }
+
+    public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
+        try manager.engine.claimLock(name: name, labels: labels)
+    }
+
+    public func releaseLock(id: String) throws { try manager.engine.releaseLock(id: id) }
+
+    // MARK: - Containers: on their node
+
+    public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
+        guard let host = vm.host, let k = byName[host] else {
+            throw EngineError.unsupported("vm \(vm.hostname) is placed on \(vm.host.map { "'\($0)'" } ?? "no node"), which is not one of the engines given (\(hostNames.joined(separator: ", ")))")
+        }
+        let id = try nodes[k].engine.createContainer(vm, range: range, labels: labels, cpus: cpus)
+        lock.lock()
+        holder[id] = k
+        lock.unlock()
+        return id
+    }
+
+    public func startContainer(id: String) throws { try node(holding: id).startContainer(id: id) }
+    public func removeContainer(id: String) throws { try node(holding: id).removeContainer(id: id) }
+
+    public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {
+        try node(holding: id).exec(container: id, command: command)
+    }
+
+    public func execOutput(container id: String, command: [String]) throws -> String {
+        try node(holding: id).execOutput(container: id, command: command)
+    }
+
+    public func startedAt(container id: String) throws -> String { try node(holding: id).startedAt(container: id) }
+
+    public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
+        try node(holding: containerID).setRoutes(vm, containerID: containerID, range: range)
+    }
+
+    public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
+        try node(holding: containerID).readRoutes(containerID: containerID, range: range)
+    }
+
+    /// The engine of the node that holds a container; every id the applier names came from an
+    /// inventory or a create of this engine.
+    private func node(holding id: String) throws -> any ContainerEngine {
+        lock.lock()
+        let k = holder[id]
+        lock.unlock()
+        guard let k else { throw EngineError.unsupported("container \(id) is on none of the swarm's nodes rangectl read") }
+        return nodes[k].engine
+    }
+}
