@@ -151,6 +151,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
                 }
                 clock.sleep(delay)
                 delay *= 2
+            } catch let EngineError.http(status, message, _) where status == 400 && message.contains("is in use by task") && delay <= 4 {
+                // A swarm manager releases the attachments of containers just removed on their
+                // nodes a moment later (measured on 28.5: "network ... is in use by task ...").
+                clock.sleep(delay)
+                delay *= 2
             }
         }
     }

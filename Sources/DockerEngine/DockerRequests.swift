@@ -52,7 +52,8 @@ struct DockerRequests: Sendable {
             ("Internal", .bool(network.internal)),
             ("IPAM", .object([
                 ("Driver", .string("default")),
-                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))])])),
+                ("Config", .array([.object([("Subnet", .string(network.subnet.description)), ("Gateway", .string(network.engineGateway.description))]
+                                           + (network.swarmRange.map { [("IPRange", JSONValue.string($0.description))] } ?? []))])),
             ])),
             ("Labels", Self.map(labels)),
         ])

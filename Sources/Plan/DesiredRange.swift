@@ -25,6 +25,9 @@ public struct DesiredNetwork: Hashable, Sendable {
     public var bridgeIP: IPv4Address?
     /// Where the manifest defines it (nil for a plan read back from a file): engine problems point here.
     public var location: SourceLocation?
+    /// On a swarm: the overlay's dynamic range, kept for the nodes' load-balancer addresses
+    /// (`SwarmAddresses`); nil on one engine.
+    public var swarmRange: IPv4Subnet?
 
     public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool,
                 router: String? = nil, bridgeIP: IPv4Address? = nil, location: SourceLocation? = nil) {

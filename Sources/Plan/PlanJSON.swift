@@ -98,6 +98,10 @@ public enum PlanJSON {
         if let r = n.router { w.string(r) } else { w.null() }
         w.field("bridge_ip")
         if let b = n.bridgeIP { w.rawString { b.write(into: &$0) } } else { w.null() }
+        if let block = n.swarmRange {
+            w.field("swarm_range")
+            w.string(block.description)
+        }
         w.endObject()
     }
 
@@ -266,8 +270,10 @@ public struct SavedPlan: Sendable {
             if case let .string(r)? = n["router"] { router = r }
             var bridge: IPv4Address?
             if case let .string(b)? = n["bridge_ip"] { bridge = IPv4Address(b) }
-            networks.append(DesiredNetwork(name: name, dockerName: docker, subnet: subnet, gateway: gateway, reserved: reserved,
-                                           internal: isInternal, router: router, bridgeIP: bridge))
+            var network = DesiredNetwork(name: name, dockerName: docker, subnet: subnet, gateway: gateway, reserved: reserved,
+                                         internal: isInternal, router: router, bridgeIP: bridge)
+            if case let .string(block)? = n["swarm_range"] { network.swarmRange = try? IPv4Subnet.parse(block, allowedPrefixes: 0...32).get() }
+            networks.append(network)
         }
         var vms: [DesiredVM] = []
         for v in vmItems {

@@ -20,6 +20,9 @@ struct AddressPool {
         last = network.subnet.size - 2
         taken.insert(network.subnet.offset(of: network.gateway))
         if let bridge = network.bridgeIP { taken.insert(network.subnet.offset(of: bridge)) }
+        if let block = network.swarmRange {
+            for k in 0..<block.size { taken.insert(network.subnet.offset(of: block.address(atOffset: k))) }
+        }
     }
 
     func isTaken(_ a: IPv4Address) -> Bool {

@@ -35,14 +35,21 @@ public struct Planner {
         for label in raw.labels where label.key.value.hasPrefix(RangeLabels.prefix) {
             error(.invalidName, "label key '\(label.key.value)' is reserved for rangectl", at: label.key.location)
         }
-        let (networkIndex, networks) = checkNetworks(raw.networks, range: range)
+        let placed = Placement.place(raw, hosts: hosts, into: &self)
+        var (networkIndex, networks) = checkNetworks(raw.networks, range: range)
+        if placed.contains(where: { $0 != nil }) {
+            let nodes = Set(hosts).count
+            for k in networks.indices {
+                guard let subnet = networks[k]?.desired.subnet else { continue }
+                networks[k]?.desired.swarmRange = SwarmAddresses.loadBalancerBlock(subnet, nodes: nodes)
+            }
+        }
         var pools: [AddressPool?] = networks.map { $0.map { AddressPool($0.desired) } }
         // The slots of VM i are slots[slotStart[i]..<slotStart[i + 1]].
         var (slots, slotStart) = collectSlots(raw, networks: networks, networkIndex: networkIndex, pools: &pools)
         checkRouters(raw, networks: networks, slots: slots, slotStart: slotStart)
         applyPins(pins, raw, networks: networks, slots: &slots, slotStart: slotStart, pools: &pools)
         assignRemaining(networks: networks, slots: &slots, pools: &pools)
-        let placed = Placement.place(raw, hosts: hosts, into: &self)
         let routes = decideRoutes(raw, networks: networks, slots: slots, slotStart: slotStart, swarm: placed.contains { $0 != nil })
         return assemble(raw, range: range, networks: networks, slots: slots, slotStart: slotStart, routes: routes, hosts: placed)
     }

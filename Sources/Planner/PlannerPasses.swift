@@ -74,6 +74,10 @@ extension Planner {
                             error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: ipText.location)
                             continue
                         }
+                        if let block = n.swarmRange, block.contains(ip) {
+                            error(.ipReserved, "address \(ip) is in \(block), which the swarm keeps for its nodes' load-balancer addresses on network '\(n.name)'", at: ipText.location)
+                            continue
+                        }
                         if let earlier = staticOwners[k][ip] {
                             error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location,
                                   notes: [DiagnosticNote("first used here", at: earlier)])

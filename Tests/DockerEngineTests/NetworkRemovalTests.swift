@@ -47,3 +47,25 @@ struct NetworkRemovalTests {
         #expect(deletes(transport) == 1)
     }
 }
+
+/// A swarm manager refuses to remove an overlay while it still holds the attachment of a
+/// container just removed on a node: tried again after doubling waits (about 8 s in all).
+struct SwarmNetworkRemovalTests {
+    static let inUse = #"{"message":"rpc error: code = FailedPrecondition desc = network v9z4 is in use by task nrwt"}"#
+
+    @Test func anAttachmentStillHeldIsWaitedFor() throws {
+        let transport = RecordingTransport(apiVersion: "1.51")
+        for _ in 0..<3 { transport.script("DELETE", "/v1.51/networks/n1", 400, Self.inUse) }
+        let clock = ManualClock()
+        try DockerEngine(endpoint: "e", transport: transport, clock: clock).removeNetwork(id: "n1")
+        #expect(clock.sleeps == [0.25, 0.5, 1])
+    }
+
+    @Test func oneThatLastsIsReportedAfterTheBoundedWaits() throws {
+        let transport = RecordingTransport(apiVersion: "1.51")
+        for _ in 0..<10 { transport.script("DELETE", "/v1.51/networks/n1", 400, Self.inUse) }
+        let clock = ManualClock()
+        #expect(throws: EngineError.self) { try DockerEngine(endpoint: "e", transport: transport, clock: clock).removeNetwork(id: "n1") }
+        #expect(clock.sleeps == [0.25, 0.5, 1, 2, 4])
+    }
+}

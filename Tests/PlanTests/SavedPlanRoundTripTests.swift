@@ -62,11 +62,13 @@ enum RandomRange {
         let networks = (0..<Int.random(in: 1...3, using: &g)).map { k -> DesiredNetwork in
             let subnet = IPv4Subnet(network: IPv4Address(0x0AC8_0000 + UInt32(k) << 8), prefixLength: 24)
             let n = "n\(k)" + word(&g)
-            return DesiredNetwork(name: n, dockerName: name + "-" + n, subnet: subnet,
+            var network = DesiredNetwork(name: n, dockerName: name + "-" + n, subnet: subnet,
                                   gateway: subnet.address(atOffset: UInt32.random(in: 1...254, using: &g)),
                                   reserved: Int.random(in: 0...20, using: &g), internal: Bool.random(using: &g),
                                   router: Bool.random(using: &g) ? "r" + word(&g) : nil,
                                   bridgeIP: Bool.random(using: &g) ? subnet.address(atOffset: UInt32.random(in: 1...254, using: &g)) : nil)
+            if Bool.random(using: &g) { network.swarmRange = SwarmAddresses.loadBalancerBlock(subnet, nodes: Int.random(in: 2...20, using: &g)) }
+            return network
         }
         let vms = (0..<Int.random(in: 0...4, using: &g)).map { k -> DesiredVM in
             let hostname = "v\(k)" + word(&g)
