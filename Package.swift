@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
             name: "ApplierTests",
-            dependencies: ["Applier", "Workflows", "InMemoryEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
+            dependencies: ["Applier", "Workflows", "InMemoryEngine", "ClusterEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
         ),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),

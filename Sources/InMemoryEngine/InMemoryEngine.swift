@@ -60,6 +60,11 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     private var containers: [Container] = []
     private var images: Set<String>
     private var nextID = 1
+    /// Added to every id it makes: engines standing for several nodes of one swarm give different
+    /// ids, as real engines' random ones are.
+    public var idBase = 0
+    /// A swarm's manager, whose overlays this node's containers attach to (nil: its own networks).
+    public var overlaysOf: InMemoryEngine?
     private var inFlight = 0
     public private(set) var maxInFlight = 0
     public private(set) var calls: [Call] = []
@@ -179,12 +184,13 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
 
     public func startContainer(id: String) throws {
         try record("startContainer", id)
+        let overlays = overlaysOf.map { Set($0.allNetworks.map(\.name)) }
         try locked {
             guard let i = containers.firstIndex(where: { $0.id == id }) else {
                 throw EngineError.http(status: 404, message: "No such container: \(id)", request: "POST /containers/start")
             }
             for e in containers[i].endpoints {
-                guard networks.contains(where: { $0.name == e.network }) else {
+                guard overlays?.contains(e.network) ?? networks.contains(where: { $0.name == e.network }) else {
                     throw EngineError.http(status: 404, message: "network \(e.network) not found", request: "POST /containers/start")
                 }
                 let taken = containers.contains { other in
@@ -291,7 +297,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
 
     private func newID() -> String {
         defer { nextID += 1 }
-        return String(format: "%064x", nextID)
+        return String(format: "%064llx", UInt64(idBase + nextID))
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
