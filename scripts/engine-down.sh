@@ -29,30 +29,6 @@ fi
 exec_root=$(engine_exec_root "$engine")
 status=0
 
-# Processes that a docker engine leaves when it did not stop cleanly (killed, or it outlived the
-# grace period), found through its exec-root and so without relying on names: its containerd (pid
-# file), the processes of its containers (each bundle's init.pid, checked against the container's
-# cgroup) and their shims (whose command line names the exec-root's containerd socket). Printed as
-# "WHAT PID SIGNAL", in the order to stop them.
-docker_leftovers() {
-    local f p id
-    while IFS= read -r f; do
-        p=$(cat "$f" 2>/dev/null) || continue
-        id=${f%/init.pid}
-        id=${id##*/}
-        pid_alive "$p" && grep -qF "$id" "/proc/$p/cgroup" 2>/dev/null && echo "container-${id:0:12} $p KILL"
-    done < <(find "$exec_root/containerd" -name init.pid 2>/dev/null)
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        pid_runs "$p" "-address $exec_root/containerd/containerd.sock" && echo "containerd-shim $p TERM"
-    done
-    f=$exec_root/containerd/containerd.pid
-    if [[ -s $f ]] && pid_runs "$(cat "$f")" "$exec_root"; then
-        echo "containerd $(cat "$f") TERM"
-    fi
-    return 0
-}
-
 t0=$(now)
 if pid_runs "$pid" "$(engine_marker "$engine")"; then
     say "stopping the $engine engine (pid $pid)"
@@ -107,7 +83,7 @@ else
         else
             stop_pid "$p" 10 "$what" || status=1
         fi
-    done < <(docker_leftovers)
+    done < <(docker_leftovers "$exec_root")
 fi
 
 if [[ $engine != podman ]] && ! pid_alive "$(cat "$(engine_pidfile "$engine")" 2>/dev/null)"; then

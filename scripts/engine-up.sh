@@ -37,8 +37,6 @@ while (($#)); do
 done
 valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_ENGINES[*]})"; exit 1; }
 
-is_root() { [[ $(id -u) -eq 0 ]]; }
-
 # --- packages from the machine's own suite ------------------------------------------------------
 
 ensure_packages() {
@@ -63,131 +61,14 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# --- packages of another suite, unpacked into a cache (26 and 28) --------------------------------
-
-# "URI KEYRING" of the machine's Debian source for its own release, read from its apt sources at
-# run time (KEYRING is "-" when the source names none, or names it inline).
-machine_source() {
-    local codename f=/etc/apt/sources.list.d/debian.sources
-    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-    [[ -n $codename ]] || return 1
-    if [[ -f $f ]]; then
-        awk -v want="$codename" '
-            function flush() {
-                if (deb && ok && uri != "" && !found) { print uri, (key ~ /^\// ? key : "-"); found = 1 }
-                deb = 0; ok = 0; uri = ""; key = ""
-            }
-            /^[[:space:]]*#/ { next }
-            /^[[:space:]]*$/ { flush(); next }
-            tolower($1) == "types:" { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
-            tolower($1) == "uris:" { uri = $2 }
-            tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == want) ok = 1 }
-            tolower($1) == "signed-by:" { key = $2 }
-            END { flush() }' "$f"
-    fi | grep . && return 0
-    # The one-line format: deb [options] URI SUITE COMPONENTS...
-    [[ -f /etc/apt/sources.list ]] || return 1
-    awk -v want="$codename" '
-        $1 != "deb" { next }
-        {
-            key = "-"; i = 2
-            if ($2 ~ /^\[/) {
-                for (; i <= NF; i++) {
-                    if ($i ~ /^\[?signed-by=/) { k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k); key = k }
-                    if ($i ~ /\]$/) { i++; break }
-                }
-            }
-            if ($(i + 1) == want) { print $i, key; exit }
-        }' /etc/apt/sources.list | grep .
-}
-
-# Unpacks docker.io and containerd of a Debian suite into $RANGECTL_CACHE/<suite>/root, once.
-prepare_suite() {
-    local suite=$1 dir root t0 uri key keyring opts deb log
-    dir=$RANGECTL_CACHE/$suite
-    root=$dir/root
-    if [[ -f $root/.rangectl-ready ]]; then
-        say "using $suite's $(paste -sd ',' "$dir/versions" 2>/dev/null | sed 's/,/, /g') cached in $root"
-        return 0
-    fi
-    is_root || { say "the $engine engine is not unpacked yet, and that needs root (sudo $0 --engine $engine)"; exit 1; }
-
-    if ! read -r uri key < <(machine_source); then
-        say "cannot find the machine's Debian source in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
-        exit 1
-    fi
-    keyring=$key
-    [[ $keyring == - && -f /usr/share/keyrings/debian-archive-keyring.gpg ]] && keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-    mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs"
-    # The same mirror and keyring as the machine's own source, for another suite: a private list,
-    # with its own index and cache folders, so that the machine's apt state is not touched.
-    if [[ $keyring == - ]]; then
-        echo "deb $uri $suite main" >"$dir/apt/sources.list"
-    else
-        echo "deb [signed-by=$keyring] $uri $suite main" >"$dir/apt/sources.list"
-    fi
-    opts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-        -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache=$dir/apt/cache"
-        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-        -o Acquire::Languages=none)
-
-    t0=$(now)
-    log=$dir/apt/update.log
-    if ! apt-get "${opts[@]}" update >"$log" 2>&1 || grep -qE '^(E:|W: GPG error|W: The repository)' "$log"; then
-        cat "$log" >&2
-        if grep -qE 'NO_PUBKEY|not signed|EXPKEYSIG|KEYEXPIRED' "$log"; then
-            say "the keyring ($keyring; - is apt's own) cannot verify $suite's index (see above): it lacks the key that signs it"
-        fi
-        say "could not read $suite's package index"
-        exit 1
-    fi
-    say "read $suite's package index in $(since "$t0")"
-
-    t0=$(now)
-    rm -f "$dir/debs/"*.deb
-    # apt fetches as its own unprivileged user when it can write the target folder.
-    id _apt >/dev/null 2>&1 && chown _apt "$dir/debs"
-    if ! (cd "$dir/debs" && apt-get "${opts[@]}" download -q docker.io containerd >"$dir/apt/download.log" 2>&1); then
-        cat "$dir/apt/download.log" >&2
-        say "could not download docker.io and containerd from $suite"
-        exit 1
-    fi
-    say "downloaded $suite's docker.io and containerd ($(du -sh "$dir/debs" | cut -f1)) in $(since "$t0")"
-
-    t0=$(now)
-    rm -rf "$root" "$root.partial"
-    mkdir -p "$root.partial"
-    : >"$dir/versions"
-    for deb in "$dir/debs/"*.deb; do
-        dpkg -x "$deb" "$root.partial"
-        dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd ' ' >>"$dir/versions"
-    done
-    # docker-init points at sid's and trixie's tini-static, which is not unpacked: use bookworm's.
-    if [[ -L $root.partial/usr/bin/docker-init && -x /usr/bin/tini-static ]]; then
-        ln -sfn /usr/bin/tini-static "$root.partial/usr/bin/docker-init"
-    fi
-    touch "$root.partial/.rangectl-ready"
-    mv "$root.partial" "$root"
-    say "unpacked $(paste -sd ',' "$dir/versions" | sed 's/,/, /g') into $root in $(since "$t0")"
-}
-
 # --- the test image ----------------------------------------------------------------------------
 
 ensure_image() {
-    local rootfs applet names
+    local names
     if ! timeout 30 docker image inspect busybox:latest >/dev/null 2>&1; then
         [[ -x /bin/busybox ]] || ensure_packages
         say "making the busybox:latest test image from Debian's busybox-static"
-        rootfs=$(mktemp -d)
-        mkdir -p "$rootfs/bin"
-        cp /bin/busybox "$rootfs/bin/busybox"
-        for applet in sh ip sleep cat ping ls echo true; do ln -s busybox "$rootfs/bin/$applet"; done
-        if ! tar -C "$rootfs" -c . | timeout 120 docker import - busybox:latest >/dev/null; then
-            rm -rf "$rootfs"
-            say "docker import of the busybox:latest test image failed"
-            exit 1
-        fi
-        rm -rf "$rootfs"
+        import_busybox "$RANGECTL_HOST" sh ip sleep cat ping ls echo true || exit 1
     fi
     if [[ $engine == podman ]]; then
         names=$(timeout 30 docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '(^|/)busybox:latest$' | paste -sd ' ')
