@@ -120,6 +120,21 @@ join_worker() {
     fi
 }
 
+# The bridge that gives a container on an overlay network its way to its node (docker_gwbridge),
+# made before the node joins a swarm, as the engine's own would be, except that its NIC inside a
+# container is named gw0 (com.docker.network.container_iface_prefix), not the next free ethN: with
+# the engine's own, a container whose NICs ask for eth0, eth1, ... by name
+# (com.docker.network.endpoint.ifname) fails to start, "error renaming interface ... to eth0: file
+# exists" (measured, docs/swarm-measured.md). RANGECTL_SWARM_GW_PREFIX= (empty) keeps the engine's.
+make_gwbridge() {
+    local n=$1 opts=()
+    [[ -n $gw_prefix ]] || return 0
+    timeout 30 docker -H "$(node_host "$n")" network inspect docker_gwbridge >/dev/null 2>&1 && return 0
+    opts=(-o com.docker.network.bridge.name=docker_gwbridge -o com.docker.network.bridge.enable_icc=false
+        -o com.docker.network.bridge.enable_ip_masquerade=true -o "com.docker.network.container_iface_prefix=$gw_prefix")
+    timeout 30 docker -H "$(node_host "$n")" network create --driver bridge "${opts[@]}" docker_gwbridge >/dev/null
+}
+
 import_image() {
     timeout 30 docker -H "$(node_host "$1")" image inspect busybox:latest >/dev/null 2>&1 && return 0
     import_busybox "$(node_host "$1")" "${applets[@]}"
@@ -161,6 +176,13 @@ mkdir -p "$SWARM_STATE"
 each_node start_and_wait
 write_nodes_table
 say "three dockerds (Docker $(node_docker "$SWARM_MANAGER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'); logs /var/log/rangectl-swarm-nN.log) answered in $(since "$t0")"
+
+gw_prefix=${RANGECTL_SWARM_GW_PREFIX-gw}
+if [[ -n $gw_prefix ]]; then
+    t0=$(now)
+    each_node make_gwbridge
+    say "docker_gwbridge made on every node (its NIC in a container: ${gw_prefix}0) in $(since "$t0")"
+fi
 
 t0=$(now)
 if [[ $(node_docker "$SWARM_MANAGER" info --format '{{.Swarm.LocalNodeState}}') != active ]]; then
