@@ -3,8 +3,9 @@
 # network namespaces rcsw1..3 on a host bridge rcsw0 (10.207.0.0/24, isolated: no default route),
 # one dockerd of Debian sid's Docker 28 in each (sockets unix:///run/rangectl-swarm/n1.sock, n2,
 # n3), n1 the manager (swarm init), n2 and n3 workers; the busybox:latest test image on every
-# node. Root only. Safe to run again: a swarm that is whole is kept, a broken one is taken down
-# (scripts/swarm-down.sh) and made anew.
+# node. Root only. Safe to run again: a swarm that is whole is kept, a node whose dockerd was
+# stopped is started again, anything else left of a swarm is taken down (scripts/swarm-down.sh)
+# and made anew.
 #
 # Usage: scripts/swarm-up.sh                  the whole swarm
 #        scripts/swarm-up.sh --node nN        start again one node's dockerd (= swarm-node.sh start nN)
@@ -151,6 +152,25 @@ if swarm_whole; then
     summary
     engines_line
     exit 0
+fi
+# A node whose dockerd was stopped (swarm-node.sh stop) is started again, not the swarm made anew.
+if [[ -f $SWARM_STATE/nodes ]] && ip link show "$SWARM_BRIDGE" >/dev/null 2>&1; then
+    restarted=()
+    for n in "${SWARM_NODES[@]}"; do
+        [[ -e /run/netns/$(node_netns "$n") ]] || continue
+        node_pid "$n" >/dev/null && continue
+        bash "$here/swarm-node.sh" start "$n" && restarted+=("$n")
+    done
+    if ((${#restarted[@]})); then
+        deadline=$((SECONDS + 30))
+        until swarm_whole || ((SECONDS >= deadline)); do sleep 0.2; done
+        if swarm_whole; then
+            say "the swarm is up again: started ${restarted[*]} ($(since "$t_all"))"
+            summary
+            engines_line
+            exit 0
+        fi
+    fi
 fi
 if swarm_leftovers; then
     say "a swarm of these scripts is there but not whole; taking it down first"
