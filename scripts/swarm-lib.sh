@@ -183,7 +183,7 @@ take_swarm_lock() {
 
 require_root() {
     is_root && return 0
-    say "the swarm's namespaces, bridge and engines need root: sudo $0 ${RANGECTL_ARGS:-}"
+    say "the swarm's namespaces, bridge and engines need root: sudo $0${RANGECTL_ARGS:+ $RANGECTL_ARGS}"
     exit 1
 }
 

@@ -3,8 +3,9 @@
 # network namespaces rcsw1..3 on a host bridge rcsw0 (10.207.0.0/24, isolated: no default route),
 # one dockerd of Debian sid's Docker 28 in each (sockets unix:///run/rangectl-swarm/n1.sock, n2,
 # n3), n1 the manager (swarm init), n2 and n3 workers; the busybox:latest test image on every
-# node. Root only. Safe to run again: a swarm that is whole is kept, a broken one is taken down
-# (scripts/swarm-down.sh) and made anew.
+# node. Root only. Safe to run again: a swarm that is whole is kept, a node whose dockerd was
+# stopped is started again, anything else left of a swarm is taken down (scripts/swarm-down.sh)
+# and made anew.
 #
 # Usage: scripts/swarm-up.sh                  the whole swarm
 #        scripts/swarm-up.sh --node nN        start again one node's dockerd (= swarm-node.sh start nN)
@@ -120,6 +121,21 @@ join_worker() {
     fi
 }
 
+# The bridge that gives a container on an overlay network its way to its node (docker_gwbridge),
+# made before the node joins a swarm, as the engine's own would be, except that its NIC inside a
+# container is named gw0 (com.docker.network.container_iface_prefix), not the next free ethN: with
+# the engine's own, a container whose NICs ask for eth0, eth1, ... by name
+# (com.docker.network.endpoint.ifname) fails to start, "error renaming interface ... to eth0: file
+# exists" (measured, docs/swarm-measured.md). RANGECTL_SWARM_GW_PREFIX= (empty) keeps the engine's.
+make_gwbridge() {
+    local n=$1 opts=()
+    [[ -n $gw_prefix ]] || return 0
+    timeout 30 docker -H "$(node_host "$n")" network inspect docker_gwbridge >/dev/null 2>&1 && return 0
+    opts=(-o com.docker.network.bridge.name=docker_gwbridge -o com.docker.network.bridge.enable_icc=false
+        -o com.docker.network.bridge.enable_ip_masquerade=true -o "com.docker.network.container_iface_prefix=$gw_prefix")
+    timeout 30 docker -H "$(node_host "$n")" network create --driver bridge "${opts[@]}" docker_gwbridge >/dev/null
+}
+
 import_image() {
     timeout 30 docker -H "$(node_host "$1")" image inspect busybox:latest >/dev/null 2>&1 && return 0
     import_busybox "$(node_host "$1")" "${applets[@]}"
@@ -136,6 +152,25 @@ if swarm_whole; then
     summary
     engines_line
     exit 0
+fi
+# A node whose dockerd was stopped (swarm-node.sh stop) is started again, not the swarm made anew.
+if [[ -f $SWARM_STATE/nodes ]] && ip link show "$SWARM_BRIDGE" >/dev/null 2>&1; then
+    restarted=()
+    for n in "${SWARM_NODES[@]}"; do
+        [[ -e /run/netns/$(node_netns "$n") ]] || continue
+        node_pid "$n" >/dev/null && continue
+        bash "$here/swarm-node.sh" start "$n" && restarted+=("$n")
+    done
+    if ((${#restarted[@]})); then
+        deadline=$((SECONDS + 30))
+        until swarm_whole || ((SECONDS >= deadline)); do sleep 0.2; done
+        if swarm_whole; then
+            say "the swarm is up again: started ${restarted[*]} ($(since "$t_all"))"
+            summary
+            engines_line
+            exit 0
+        fi
+    fi
 fi
 if swarm_leftovers; then
     say "a swarm of these scripts is there but not whole; taking it down first"
@@ -161,6 +196,13 @@ mkdir -p "$SWARM_STATE"
 each_node start_and_wait
 write_nodes_table
 say "three dockerds (Docker $(node_docker "$SWARM_MANAGER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'); logs /var/log/rangectl-swarm-nN.log) answered in $(since "$t0")"
+
+gw_prefix=${RANGECTL_SWARM_GW_PREFIX-gw}
+if [[ -n $gw_prefix ]]; then
+    t0=$(now)
+    each_node make_gwbridge
+    say "docker_gwbridge made on every node (its NIC in a container: ${gw_prefix}0) in $(since "$t0")"
+fi
 
 t0=$(now)
 if [[ $(node_docker "$SWARM_MANAGER" info --format '{{.Swarm.LocalNodeState}}') != active ]]; then
