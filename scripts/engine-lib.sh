@@ -12,7 +12,7 @@
 # The .deb files of 26 and 28 are unpacked under /var/cache/rangectl-engines/<suite>/root and run
 # from there, beside bookworm's runc; the machine's own packages and apt state are not touched.
 
-RANGECTL_ENGINES=(20.10 26 28 podman)
+RANGECTL_ENGINE_NAMES=(20.10 26 28 podman)
 RANGECTL_SOCKET=/var/run/docker.sock
 RANGECTL_HOST=unix://$RANGECTL_SOCKET
 RANGECTL_STATE_DIR=/run/rangectl
@@ -30,7 +30,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 valid_engine() {
     local e
-    for e in "${RANGECTL_ENGINES[@]}"; do [[ $1 == "$e" ]] && return 0; done
+    for e in "${RANGECTL_ENGINE_NAMES[@]}"; do [[ $1 == "$e" ]] && return 0; done
     return 1
 }
 

@@ -35,7 +35,7 @@ while (($#)); do
         *) usage ;;
     esac
 done
-valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_ENGINES[*]})"; exit 1; }
+valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_ENGINE_NAMES[*]})"; exit 1; }
 
 # --- packages from the machine's own suite ------------------------------------------------------
 
