@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 import Plan
 import RangeDiagnostics
 
@@ -25,6 +26,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     private let counter = CallCounter()
     /// What the waits between tries of a network removal are asked of.
     private let clock: any EngineClock
+    /// On a swarm: the NICs of containers created by this process, to connect once started.
+    private let pending = Mutex<[String: [(network: String, body: JSONValue)]]>([:])
 
     /// Connects and negotiates the API version from `GET /version`: min(engine, newest known),
     /// refused below the engine's minimum or below what rangectl supports.
@@ -165,14 +168,18 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {
         let name = vm.dockerName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? vm.dockerName
         let created: IdResponse = try post("/containers/create?name=\(name)", requests.createContainer(vm, range: range, labels: labels, cpus: cpus))
-        // Older engines take one endpoint at create: connect the others in manifest order, before start.
-        for connect in requests.connects(vm, range: range, containerID: created.Id) {
-            try call("POST", "/networks/\(connect.network)/connect", body: connect.body)
+        // Older engines take one endpoint at create: connect the others in manifest order, before
+        // start; on a swarm's overlays right after start (see `DockerRequests.interfacesAtCreate`).
+        let connects = requests.connects(vm, range: range, containerID: created.Id)
+        if requests.overlay {
+            pending.withLock { $0[created.Id] = connects }
+        } else {
+            for connect in connects { try call("POST", "/networks/\(connect.network)/connect", body: connect.body) }
         }
         return created.Id
     }
 
-    /// Starts a container. Podman (netavark) reserves a start's addresses in its IPAM database
+    /// Starts a container (and, on a swarm, connects the NICs its create left for after start). Podman (netavark) reserves a start's addresses in its IPAM database
     /// before it records the start: killed in between, it keeps the container's own addresses
     /// reserved for it, and every later start of any container on them fails. No API call frees
     /// them: not removing the container, nor the network (its reservations are kept by network
@@ -181,6 +188,9 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public func startContainer(id: String) throws {
         do {
             try call("POST", "/containers/\(id)/start", allow: [304])
+            for connect in pending.withLock({ $0.removeValue(forKey: id) }) ?? [] {
+                try call("POST", "/networks/\(connect.network)/connect", body: connect.body)
+            }
         } catch let EngineError.http(status, message, request) where Self.isStaleOwnAllocation(message, containerID: id) {
             throw EngineError.http(status: status, message: message + "; the engine kept this address reserved for this very container from a start it lost when it was killed, and no API call frees it (Podman keeps such reservations until its IPAM database is cleared): restart the host, or stop every Podman container and remove /run/containers/networks/ipam.db, then apply again", request: request)
         }

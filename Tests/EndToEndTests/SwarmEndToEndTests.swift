@@ -41,7 +41,10 @@ struct SwarmEndToEndTests {
 
     @Test func aRangeSpansTheSwarmsNodes() throws {
         let range = try TestRange("tsw-range")
-        defer { range.destroy(); #expect(SwarmNodes.labelled(range.name).isEmpty, "left on the nodes: \(SwarmNodes.labelled(range.name))") }
+        defer {
+            range.destroy()
+            #expect(SwarmNodes.labelledSettled(range.name).isEmpty, "left on the nodes: \(SwarmNodes.labelled(range.name))")
+        }
         try range.write(Self.body)
         let plan = try range.rangectl("plan")
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
@@ -157,6 +160,17 @@ enum SwarmNodes {
             let n = (try? docker(node.name, "network", "ls", "--filter", "label=io.rangectl.range=\(range)", "--format", "{{.Name}}").stdout) ?? ""
             return (c + n).split(separator: "\n").map { "\(node.name): \($0)" }
         }
+    }
+
+    /// The same once the workers had a moment: a worker lists an overlay for up to about a second
+    /// after the manager removed it (measured on 28.5), so its list is read again for up to 10 s.
+    static func labelledSettled(_ range: String) -> [String] {
+        for _ in 0..<20 {
+            let left = labelled(range)
+            if left.isEmpty { return [] }
+            usleep(500_000)
+        }
+        return labelled(range)
     }
 
     /// Stops or starts one node's dockerd through the project's script (by its pid).
