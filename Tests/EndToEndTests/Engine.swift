@@ -50,8 +50,13 @@ enum LocalEngine {
     static func addresses(in container: String) throws -> [String: String] {
         let r = try docker("exec", container, "ip", "-o", "-4", "addr", "show")
         #expect(r.status == 0, "ip addr in \(container): \(r.stderr)")
+        return addresses(ipAddrOutput: r.stdout)
+    }
+
+    /// Addresses by interface name in `ip -o -4 addr show` output (loopback left out).
+    static func addresses(ipAddrOutput: String) -> [String: String] {
         var out: [String: String] = [:]
-        for line in r.stdout.split(separator: "\n") {
+        for line in ipAddrOutput.split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if let inet = words.firstIndex(of: "inet"), inet + 1 < words.count, words[1] != "lo" {
                 out[String(words[1])] = String(words[inet + 1])

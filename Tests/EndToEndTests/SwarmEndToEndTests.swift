@@ -139,14 +139,7 @@ enum SwarmNodes {
     static func addresses(in container: String, on node: String) throws -> [String: String] {
         let r = try docker(node, "exec", container, "ip", "-o", "-4", "addr", "show")
         #expect(r.status == 0, "ip addr in \(container) on \(node): \(r.stderr)")
-        var out: [String: String] = [:]
-        for line in r.stdout.split(separator: "\n") {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if let inet = words.firstIndex(of: "inet"), inet + 1 < words.count, words[1] != "lo" {
-                out[String(words[1])] = String(words[inet + 1])
-            }
-        }
-        return out
+        return LocalEngine.addresses(ipAddrOutput: r.stdout)
     }
 
     static func ping(from container: String, on node: String, to ip: String) throws -> Bool {
