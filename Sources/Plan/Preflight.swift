@@ -49,10 +49,14 @@ public enum Preflight {
                 out.append(.warning(.resourceLimit, "disk_gb is recorded but this engine cannot enforce a disk size", at: at))
             }
         }
-        if let first = desired.vms.first(where: { !$0.routes.isEmpty }) {
-            let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
-            if !inventory.images.contains(helper) && !missingImages.contains(helper) {
-                out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on the engine; load it or set helper_image", at: first.location))
+        // The helper runs on each routed VM's own node: checked once per node (once on one engine).
+        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
+        var helperChecked: Set<String> = []
+        for vm in desired.vms where !vm.routes.isEmpty && helperChecked.insert(vm.host ?? "").inserted {
+            let present = vm.host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images
+            if !present.contains(helper) && !missingImages.contains(vm.host.map { "\($0)/\(helper)" } ?? helper) {
+                let engine = vm.host.map { "the engine of node \($0)" } ?? "the engine"
+                out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on \(engine); load it or set helper_image", at: vm.location))
             }
         }
         if !inventory.capabilities.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {

@@ -75,4 +75,17 @@ struct ClusterApplyTests {
         let missing = live.plan.diagnostics.filter { $0.code == DiagnosticCode.imageMissing }
         #expect(!missing.isEmpty && missing.allSatisfy { $0.message.contains("node n3") }, "\(missing.map(\.message))")
     }
+
+    @Test func theHelperImageMustBeOnEveryNodeOfARoutedVMSaidOncePerNode() throws {
+        // On a swarm every VM gets its default route from the helper, on the VM's own node.
+        let nodes = ["n1", "n2", "n3"].enumerated().map { k, name -> ClusterEngine.Node in
+            let e = InMemoryEngine(apiVersion: APIVersion(1, 51), layout: .manifest,
+                                   images: name == "n3" ? ["busybox:latest"] : ["busybox:latest", "helper:1"])
+            e.idBase = (k + 1) << 32
+            return ClusterEngine.Node(name: name, engine: e)
+        }
+        let live = try plan("helper_image: helper:1\n" + Self.text, on: ClusterEngine(nodes: nodes, manager: "n1"))
+        let missing = live.plan.diagnostics.filter { $0.code == DiagnosticCode.imageMissing }
+        #expect(missing.count == 1 && missing[0].message.contains("helper image helper:1") && missing[0].message.contains("node n3"), "\(missing.map(\.message))")
+    }
 }
