@@ -5,13 +5,15 @@ import RangeDiagnostics
 public enum SpecEncoding {
     /// FNV-1a, 64 bits, as 16 hex digits: a change detector, not a security boundary.
     public static func hash(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(h, radix: 16)
+        let hex = String(fnv1a(text.utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// FNV-1a, 64 bits, of bytes (also what placement scores nodes with).
+    public static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     /// Keys sorted bytewise, `k=v` joined by newlines (for hashing maps).

@@ -1,4 +1,5 @@
 import Manifest
+import Plan
 import RangeDiagnostics
 
 /// Which swarm node each VM runs on: its `host:` when it names one, else rendezvous (highest
@@ -42,10 +43,7 @@ enum Placement {
 
     /// FNV-1a over `node NUL hostname`, then SplitMix64's finaliser so that near names score far apart.
     static func score(_ node: String, _ hostname: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in node.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        h = (h ^ 0) &* 0x0000_0100_0000_01b3
-        for byte in hostname.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var h = SpecEncoding.fnv1a(Array(node.utf8) + [0] + Array(hostname.utf8))
         h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
         h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
         return h ^ (h >> 31)
