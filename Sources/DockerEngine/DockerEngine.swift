@@ -315,8 +315,13 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         var response = try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
         // Podman answers a create whose name another create took a moment before with 500
         // "... that name is already in use" where Docker says 409 (seen on 4.3): the same conflict.
-        if isPodman && response.status == 500 && String(decoding: response.body.prefix(1000), as: UTF8.self).contains("name is already in use") {
-            response.status = 409
+        // And a read of a container that another client is removing at that moment with 500
+        // "... does not exist in database: no such container" (seen on 4.3, a lock released while
+        // a second run read it): the container is gone, as a 404 says.
+        if isPodman && response.status == 500 {
+            let message = String(decoding: response.body.prefix(1000), as: UTF8.self)
+            if message.contains("name is already in use") { response.status = 409 }
+            else if message.contains("no such container") { response.status = 404 }
         }
         return response
     }

@@ -121,6 +121,26 @@ struct PodmanDetectionTests {
         }
     }
 
+    @Test func podmansNoSuchContainer500DuringARemovalIsTheAbsenceItIs() throws {
+        // A lock held when we tried, released while we read it: claim again, and win.
+        let transport = RecordingTransport(versionAnswer: Self.podmanVersion)
+        let engine = try DockerEngine(endpoint: "e", transport: transport)
+        transport.script("POST", "/v1.41/containers/create?name=t.lock", 500, #"{"message":"that name is already in use"}"#)
+        transport.script("GET", "/v1.41/containers/t.lock/json", 500,
+                         #"{"message":"container 4074 does not exist in database: no such container"}"#)
+        transport.script("POST", "/v1.41/containers/create?name=t.lock", 201, #"{"Id":"mine"}"#)
+        let got = try engine.claimLock(name: "t.lock", labels: [KeyValue("io.rangectl.lock-token", "y")])
+        #expect(got.id == "mine" && got.labels == ["io.rangectl.lock-token": "y"])
+        // On Docker a 500 stays a 500.
+        let docker = RecordingTransport(apiVersion: "1.41")
+        let dockerEngine = try DockerEngine(endpoint: "e", transport: docker)
+        docker.script("POST", "/v1.41/containers/create?name=t.lock", 409, #"{"message":"Conflict."}"#)
+        docker.script("GET", "/v1.41/containers/t.lock/json", 500, #"{"message":"no such container"}"#)
+        #expect(throws: EngineError.http(status: 500, message: "no such container", request: "GET /containers/t.lock/json")) {
+            _ = try dockerEngine.claimLock(name: "t.lock", labels: [])
+        }
+    }
+
     @Test func podmanNeverGetsEndpointsAtCreateNorInterfaceOrder() {
         let features = DockerAPIFeatures(APIVersion(1, 51), podman: true)
         #expect(!features.endpointsAtCreate && !features.interfaceOrder)
