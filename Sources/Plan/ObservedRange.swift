@@ -168,6 +168,7 @@ public struct ObservedRange: Hashable, Sendable {
         }
         for c in containers {
             text += "container \(c.id) \(c.name) \(c.state) \(c.image) \(c.startedAt ?? "") \(SpecEncoding.canonical(c.labels))"
+            if let host = c.host { text += " on=\(host)" }   // a swarm node; absent on one engine, so those fingerprints stay
             for e in c.endpoints { text += " \(e.network)=\(e.configuredIP?.description ?? "")" }
             text += "\n"
         }

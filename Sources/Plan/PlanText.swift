@@ -25,6 +25,9 @@ public enum PlanText {
                 case .vm: body = vms[change.name].map(describe) ?? body
                 case .helper: break
                 }
+            } else if change.kind == .vm, change.action != .delete, let host = vms[change.name]?.host {
+                // Over a swarm every line of a VM that stays says where it is to run.
+                body = body.isEmpty ? "on \(host)" : "on \(host)   " + body
             }
             // Escaped before the columns are measured, so that they stay aligned.
             rows.append((change.kind, TextEscaping.visible(head), TextEscaping.visible(body)))

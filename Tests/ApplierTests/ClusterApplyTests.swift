@@ -61,6 +61,14 @@ struct ClusterApplyTests {
         #expect(nodes["n2"]!.container(named: "t-pinned") != nil)
         let moved = try plan(Self.text, on: cluster)
         #expect(describe(moved.reconciliation.changes) == ["replace vm pinned: placed on n3, runs on n2"])
+        // The text plan says where a re-created VM is to run, as it does for a new one.
+        #expect(PlanText.render(moved.plan).contains("-/+ vm pinned  on n3   placed on n3, runs on n2"), "\(PlanText.render(moved.plan))")
+        // A saved plan goes stale when a container is on another node, even one with the same id.
+        var observed = try cluster.observe().observed(range: "t")
+        let before = observed.fingerprint
+        let k = try #require(observed.containers.firstIndex { $0.name == "t-pinned" })
+        observed.containers[k].host = "n1"
+        #expect(observed.fingerprint != before)
         _ = Applier(engine: cluster, desired: moved.plan.desired!, cpus: 2, parallelism: 4) { _ in }.apply(moved.reconciliation)
         #expect(nodes["n2"]!.container(named: "t-pinned") == nil && nodes["n3"]!.container(named: "t-pinned")?.running == true)
     }
