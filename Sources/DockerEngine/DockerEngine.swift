@@ -187,12 +187,33 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// then says so and what to do.
     public func startContainer(id: String) throws {
         do {
-            try call("POST", "/containers/\(id)/start", allow: [304])
+            try askingAgainForAnAttachment { _ in try call("POST", "/containers/\(id)/start", allow: [304]) }
             for connect in pending.withLock({ $0.removeValue(forKey: id) }) ?? [] {
-                try call("POST", "/networks/\(connect.network)/connect", body: connect.body)
+                try askingAgainForAnAttachment { again in
+                    // Asked again, an attachment the first ask made after all is there: done.
+                    try call("POST", "/networks/\(connect.network)/connect", body: connect.body, allow: again ? [403] : [])
+                }
             }
         } catch let EngineError.http(status, message, request) where Self.isStaleOwnAllocation(message, containerID: id) {
             throw EngineError.http(status: status, message: message + "; the engine kept this address reserved for this very container from a start it lost when it was killed, and no API call frees it (Podman keeps such reservations until its IPAM database is cleared): restart the host, or stop every Podman container and remove /run/containers/networks/ipam.db, then apply again", request: request)
+        }
+    }
+
+    /// On a swarm a node asks the manager for each overlay attachment of a start or connect and
+    /// gives up after 20 s: 500 "attaching to network failed ... context deadline exceeded" (seen on
+    /// 28.5 with the manager's cores busy with other work). The container stays as it was, created
+    /// or running without that NIC, so the same call is sent again, twice at most, after 1 s and
+    /// 2 s; `body` is told whether it is a second ask. Elsewhere the error is reported at once.
+    private func askingAgainForAnAttachment(_ body: (_ again: Bool) throws -> Void) throws {
+        var waits: [TimeInterval] = requests.overlay ? [1, 2] : []
+        var again = false
+        while true {
+            do {
+                return try body(again)
+            } catch let EngineError.http(500, message, _) where !waits.isEmpty && message.contains("attaching to network failed") {
+                clock.sleep(waits.removeFirst())
+                again = true
+            }
         }
     }
 

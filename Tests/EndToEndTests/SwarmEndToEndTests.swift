@@ -87,6 +87,65 @@ struct SwarmEndToEndTests {
         #expect(try Self.status(range)["l1"]?.host == victim.host)
     }
 
+    @Test func savedPlansPinsStatusAndAnInterruptedApplyWorkAcrossTheNodes() throws {
+        let range = try TestRange("tsw-flow")
+        defer {
+            range.destroy()
+            #expect(SwarmNodes.labelledSettled(range.name).isEmpty, "left on the nodes: \(SwarmNodes.labelled(range.name))")
+        }
+        let vms = (1...6).map { "\n  - {hostname: h\($0), image: busybox:latest, networks: [a, b], command: [sleep, infinity]}" }.joined()
+        let networks = """
+            networks:
+              - {name: a, subnet: 10.201.5.0/24}
+              - {name: b, subnet: 10.201.6.0/24}
+            vms:
+            """
+        try range.write(networks + vms)
+
+        // Interrupted part-way (SIGINT after the first VM), then converged by the next apply.
+        let first = try Spawned(rangectlBinary, ["apply", "--auto-approve", "--parallelism", "2", range.path.path])
+        #expect(first.waitFor("created vm"), "no progress line")
+        kill(first.pid, SIGINT)
+        let end = first.finish()
+        #expect(!end.signalled && end.status == 1, "exit \(end.status): \(first.stdout)")
+        #expect(first.stdout.contains("Apply interrupted after"), "\(first.stdout)")
+        try range.converge("after the interrupted apply")
+
+        // Status in text names each VM's node, as the JSON does.
+        let before = try Self.status(range)
+        let text = try range.rangectl("status")
+        #expect(text.status == 0, "\(text.stderr)")
+        for (hostname, vm) in before {
+            #expect(text.stdout.split(separator: "\n").contains { $0.contains(hostname) && $0.hasSuffix("on \(vm.host)") },
+                    "status text names \(hostname)'s node \(vm.host): \(text.stdout)")
+        }
+
+        // Pins: a VM inserted at the top takes a free address; no running VM's address moves.
+        try range.write(networks + "\n  - {hostname: h0, image: busybox:latest, networks: [a, b], command: [sleep, infinity]}" + vms)
+        let saved = range.path.deletingLastPathComponent().appendingPathComponent("plan.json")
+        let planned = try range.rangectl("plan", "--out", saved.path)
+        #expect(planned.status == 0, "\(planned.stdout)\(planned.stderr)")
+        #expect(planned.stdout.contains("+ vm h0") && planned.stdout.contains("Plan: 1 to add, 0 to change, 0 to re-create, 0 to destroy."), "\(planned.stdout)")
+        let applied = try run(rangectlBinary, ["apply", "--auto-approve", saved.path])
+        #expect(applied.status == 0, "apply of the saved plan: \(applied.stdout)\(applied.stderr)")
+        let after = try Self.status(range)
+        for (hostname, vm) in before {
+            #expect(after[hostname]?.nics.map(\.ip) == vm.nics.map(\.ip) && after[hostname]?.host == vm.host, "\(hostname) moved")
+        }
+        #expect(try range.rangectl("plan", "--detailed-exitcode").status == 0)
+
+        // A saved plan goes stale when a node's containers change after it was made.
+        let stalePath = range.path.deletingLastPathComponent().appendingPathComponent("stale.json")
+        try range.write(networks + vms)   // h0 to be destroyed
+        #expect(try range.rangectl("plan", "--out", stalePath.path).status == 0)
+        let victim = try #require(after["h3"])
+        #expect(try SwarmNodes.docker(victim.host, "stop", "-t", "0", victim.name).status == 0)
+        let refused = try run(rangectlBinary, ["apply", "--auto-approve", stalePath.path])
+        #expect(refused.status == 1 && refused.stderr.contains("[stale-plan]"), "\(refused.stdout)\(refused.stderr)")
+        try range.converge("after h3 was stopped on \(victim.host) and h0 removed from the manifest")
+        #expect(try Self.status(range).count == 6)
+    }
+
     @Test func aNodeThatDoesNotAnswerIsNamedAndNothingChanges() throws {
         let range = try TestRange("tsw-down")
         defer { range.destroy() }
