@@ -190,8 +190,12 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             try askingAgainForAnAttachment { _ in try call("POST", "/containers/\(id)/start", allow: [304]) }
             for connect in pending.withLock({ $0.removeValue(forKey: id) }) ?? [] {
                 try askingAgainForAnAttachment { again in
+                    let response = try send("POST", "/networks/\(connect.network)/connect", body: connect.body)
+                    if (200..<300).contains(response.status) { return }
                     // Asked again, an attachment the first ask made after all is there: done.
-                    try call("POST", "/networks/\(connect.network)/connect", body: connect.body, allow: again ? [403] : [])
+                    let failure = error(response, "POST /networks/\(connect.network)/connect")
+                    if again, response.status == 403, case let .http(_, message, _) = failure, message.contains("already exists") { return }
+                    throw failure
                 }
             }
         } catch let EngineError.http(status, message, request) where Self.isStaleOwnAllocation(message, containerID: id) {
