@@ -45,7 +45,7 @@ let package = Package(
             name: "yaml-scan",
             linkerSettings: [.linkedLibrary("yaml")]
         ),
-        .testTarget(name: "RangeDiagnosticsTests", dependencies: ["RangeDiagnostics"]),
+        .testTarget(name: "RangeDiagnosticsTests", dependencies: ["RangeDiagnostics"], exclude: ["Golden"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "RangeDiagnostics"]),
         .testTarget(
             name: "PlannerTests",

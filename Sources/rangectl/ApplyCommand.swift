@@ -29,6 +29,7 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
         let input: ManifestInput
@@ -73,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
             finish(live.plan, report: nil, source: input.forSourceLines)
             throw ExitCode(1)
         }
-        if !json { PlanCommand.show(live.plan, json: false, source: input.forSourceLines) }
+        if !json { PlanCommand.show(live.plan, json: false, source: input.forSourceLines, format: diagnostics.format) }
         if live.reconciliation.graph.isEmpty {
             if json {
                 finish(live.plan, report: ApplyReport())
@@ -83,7 +84,7 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: concurrency.parallelism,
-                                 autoApprove: autoApprove, json: json)
+                                 autoApprove: autoApprove, json: json, diagnosticsFormat: diagnostics.format)
         let report = try runner.run(live.reconciliation, verb: "apply")
         if json { finish(live.plan, report: report) }
         if !report.succeeded { throw ExitCode(1) }
@@ -117,10 +118,11 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    /// The JSON document (plan, and the apply's result when there was one), or diagnostics in text.
+    /// The JSON document (plan, and the apply's result when there was one), or the diagnostics alone;
+    /// printed as `PlanCommand.show` prints a plan's.
     private func finish(_ plan: Plan, report: ApplyReport?, source: ManifestInput? = nil) {
         guard json else {
-            Terminal.printDiagnostics(plan.diagnostics, source: source)
+            Terminal.printDiagnostics(plan.diagnostics, source: source, format: diagnostics.format)
             return
         }
         Terminal.streamJSON { w in
@@ -132,5 +134,6 @@ struct ApplyCommand: ParsableCommand {
             }
             w.endObject()
         }
+        Terminal.printDiagnostics(plan.diagnostics, format: diagnostics.format, besideJSON: true)
     }
 }

@@ -15,6 +15,7 @@ struct ApplyRunner {
     var parallelism: Int
     var autoApprove: Bool
     var json: Bool
+    var diagnosticsFormat: DiagnosticsFormat
 
     /// Runs it; returns the report and the JSON document of the result.
     func run(_ reconciliation: Reconciliation, verb: String) throws -> ApplyReport {
@@ -24,7 +25,7 @@ struct ApplyRunner {
             Terminal.writeError("rangectl: \(verb) cancelled; nothing was changed\n")
             throw ExitCode(1)
         case .needsAutoApprove:
-            Terminal.printDiagnostics([.error(.confirmationRequired, "\(verb) needs --auto-approve when standard input is not a terminal; nothing was changed", at: nil)])
+            Terminal.printDiagnostics([.error(.confirmationRequired, "\(verb) needs --auto-approve when standard input is not a terminal; nothing was changed", at: nil)], format: diagnosticsFormat)
             throw ExitCode(1)
         }
         let start = Date()
@@ -51,7 +52,7 @@ struct ApplyRunner {
         let calls = engineCalls(engine)
         if !json { Terminal.write(Self.summary(report, seconds: seconds, calls: calls, verb: verb)) }
         if let lost = report.failed.first(where: \.engineUnreachable) {
-            Terminal.printDiagnostics([.error(.engineUnreachable, "the engine stopped answering during \(verb) (\(lost.error)); nothing is lost: run \(verb) again once it answers", at: nil)])
+            Terminal.printDiagnostics([.error(.engineUnreachable, "the engine stopped answering during \(verb) (\(lost.error)); nothing is lost: run \(verb) again once it answers", at: nil)], format: diagnosticsFormat)
         }
         return report
     }

@@ -5,12 +5,12 @@ import Planner
 import RangeDiagnostics
 
 extension Result where Failure == Diagnostic {
-    /// The value; or the diagnostic printed and exit 1.
-    func orExit() throws -> Success {
+    /// The value; or the diagnostic printed in `format` and exit 1.
+    func orExit(_ format: DiagnosticsFormat) throws -> Success {
         switch self {
         case let .success(value): return value
         case let .failure(d):
-            Terminal.printDiagnostics([d])
+            Terminal.printDiagnostics([d], format: format)
             throw ExitCode(1)
         }
     }
@@ -18,21 +18,22 @@ extension Result where Failure == Diagnostic {
 
 /// Steps shared by the commands that read a manifest and then talk to an engine.
 enum CommandSteps {
-    /// The manifest read and compiled; its diagnostics printed; exit 1 when it is invalid.
-    static func compiledManifest(_ file: String, hosts: [String] = []) throws -> Compilation {
-        let input = try ManifestInput.read(file).orExit()
+    /// The manifest read and compiled; its diagnostics printed in `format`; exit 1 when it is invalid.
+    static func compiledManifest(_ file: String, hosts: [String] = [], format: DiagnosticsFormat) throws -> Compilation {
+        let input = try ManifestInput.read(file).orExit(format)
         let compilation = RangeCompiler.compile(input.bytes, file: input.displayName, hosts: hosts)
-        Terminal.printDiagnostics(compilation.diagnostics, source: input)
+        Terminal.printDiagnostics(compilation.diagnostics, source: input, format: format)
         guard compilation.valid else { throw ExitCode(1) }
         return compilation
     }
 
-    /// One observation of the engine (with start times of routed VMs when `routes`); exit 1 on failure.
-    static func observe(_ engine: any ContainerEngine, routes: Bool) throws -> EngineInventory {
+    /// One observation of the engine (with start times of routed VMs when `routes`); exit 1 on
+    /// failure, its diagnostic printed in `format`.
+    static func observe(_ engine: any ContainerEngine, routes: Bool, format: DiagnosticsFormat) throws -> EngineInventory {
         do {
             return try routes ? engine.observe() : engine.inventory()
         } catch {
-            Terminal.printDiagnostics([.engine(error, endpoint: engine.endpoint)])
+            Terminal.printDiagnostics([.engine(error, endpoint: engine.endpoint)], format: format)
             throw ExitCode(1)
         }
     }

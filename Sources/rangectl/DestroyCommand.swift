@@ -24,16 +24,19 @@ struct DestroyCommand: ParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
+
     func run() throws {
-        let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts)
-        let e = try engine.connect().orExit()
-        let held = try lock.acquire(compilation.rangeName, on: e).orExit()
+        let format = diagnostics.format
+        let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts, format: format)
+        let e = try engine.connect().orExit(format)
+        let held = try lock.acquire(compilation.rangeName, on: e).orExit(format)
         defer { held.release() }
-        let inventory = try CommandSteps.observe(e, routes: false)
+        let inventory = try CommandSteps.observe(e, routes: false, format: format)
         let teardown = LivePlanning.teardown(compilation.rangeName, inventory: inventory, endpoint: e.endpoint)
         Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
         guard !teardown.reconciliation.graph.isEmpty, let empty = teardown.plan.desired else { return }
-        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false)
+        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false, diagnosticsFormat: format)
         let report = try runner.run(teardown.reconciliation, verb: "destroy")
         if !report.succeeded { throw ExitCode(1) }
     }

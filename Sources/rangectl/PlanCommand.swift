@@ -32,6 +32,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
+
     func run() throws {
         var plan: Plan
         var parsed: ParsedManifest?
@@ -57,22 +59,24 @@ struct PlanCommand: ParsableCommand {
                 plan.diagnostics.append(failure)
             }
         }
-        Self.show(plan, json: json, source: source)
+        Self.show(plan, json: json, source: source, format: diagnostics.format)
         let status: Int32 = !plan.valid ? 1 : detailedExitcode && !plan.changes.isEmpty ? 2 : 0
         Terminal.exit(status, keeping: parsed as Any, plan)
     }
 
-    /// Prints a plan: JSON on stdout (diagnostics inside), or diagnostics on stderr (with their
+    /// Prints a plan: JSON on stdout (diagnostics inside, and beside it on stderr as GitHub
+    /// workflow commands in that `format`), or diagnostics on stderr in `format` (with their
     /// source lines from `source` on a terminal) and the text plan.
-    static func show(_ plan: Plan, json: Bool, source: ManifestInput? = nil) {
+    static func show(_ plan: Plan, json: Bool, source: ManifestInput? = nil, format: DiagnosticsFormat) {
         if json {
             Terminal.streamJSON { w in
                 w.beginObject()
                 PlanJSON.writeFields(plan, into: &w)
                 w.endObject()
             }
+            Terminal.printDiagnostics(plan.diagnostics, format: format, besideJSON: true)
         } else {
-            Terminal.printDiagnostics(plan.diagnostics, source: source)
+            Terminal.printDiagnostics(plan.diagnostics, source: source, format: format)
             if plan.valid { Terminal.write(PlanText.render(plan)) }
         }
     }

@@ -23,11 +23,14 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
+
     func run() throws {
-        let compiled = try CommandSteps.compiledManifest(file, hosts: engine.hosts).desired!
-        let e = try engine.connect().orExit()
+        let format = diagnostics.format
+        let compiled = try CommandSteps.compiledManifest(file, hosts: engine.hosts, format: format).desired!
+        let e = try engine.connect().orExit(format)
         // No start times: they tell plan whether routes were lost; status reads the routes themselves.
-        let inventory = try CommandSteps.observe(e, routes: false)
+        let inventory = try CommandSteps.observe(e, routes: false, format: format)
         let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))

@@ -5,8 +5,8 @@ import RangeDiagnostics
 /// The edge of all text output: whatever a line holds (a value from a manifest, a file name, an
 /// engine's reply), no control character reaches a terminal, pipe or log raw. `write` and
 /// `writeError` show every one through `TextEscaping.visibleLines`, keeping the LF between lines;
-/// rendered diagnostics (escaped before their colour was added) and JSON (escaped by its writer)
-/// are the only bytes written as they are.
+/// rendered diagnostics (escaped before their colour was added, or percent-encoded as GitHub
+/// workflow commands) and JSON (escaped by its writer) are the only bytes written as they are.
 enum Terminal {
     static func write(_ text: String) {
         write(Array(TextEscaping.visibleLines(text).utf8), to: STDOUT_FILENO)
@@ -42,14 +42,26 @@ enum Terminal {
     /// that piped output, logs and CI keep one line per diagnostic and note.
     static var sourceLinesOnStderr: Bool { isatty(STDERR_FILENO) != 0 }
 
-    /// Prints diagnostics on standard error; with the manifest they are about, on a terminal,
-    /// each with its source line and a caret under its span.
-    static func printDiagnostics(_ diagnostics: [Diagnostic], source: ManifestInput? = nil) {
+    /// Prints diagnostics on standard error in `format`. As text: with the manifest they are
+    /// about, on a terminal, each with its source line and a caret under its span; and nothing
+    /// `besideJSON` (the JSON document on standard output holds them). As GitHub workflow
+    /// commands: one line each, beside a JSON document too, so that a workflow gets its
+    /// annotations while standard output stays the document alone.
+    static func printDiagnostics(_ diagnostics: [Diagnostic], source: ManifestInput? = nil, format: DiagnosticsFormat,
+                                 besideJSON: Bool = false) {
         guard !diagnostics.isEmpty else { return }
-        var sources: [FileID: SourceText] = [:]
-        if let source, sourceLinesOnStderr { sources[FileID(source.displayName)] = SourceText(source.bytes) }
-        // As rendered: the renderer escaped what it shows, then added its colour.
-        write(Array(DiagnosticRenderer(colour: colourOnStderr, sources: sources).render(diagnostics).utf8), to: STDERR_FILENO)
+        let rendered: String
+        switch format {
+        case .text:
+            guard !besideJSON else { return }
+            var sources: [FileID: SourceText] = [:]
+            if let source, sourceLinesOnStderr { sources[FileID(source.displayName)] = SourceText(source.bytes) }
+            rendered = DiagnosticRenderer(colour: colourOnStderr, sources: sources).render(diagnostics)
+        case .github:
+            rendered = GitHubAnnotationRenderer().render(diagnostics)
+        }
+        // As rendered: each renderer escaped what it shows (then the text one added its colour).
+        write(Array(rendered.utf8), to: STDERR_FILENO)
     }
 
     /// Ends the process at once with `status`, without freeing what `values` hold: a large

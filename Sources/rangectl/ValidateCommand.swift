@@ -15,6 +15,8 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on standard output instead of text.")
     var json = false
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
+
     func run() throws {
         let compilation: Compilation
         var parsed: ParsedManifest?
@@ -33,8 +35,9 @@ struct ValidateCommand: ParsableCommand {
                 ("valid", .bool(compilation.valid)),
                 ("diagnostics", .array(compilation.diagnostics.map(\.json))),
             ]))
+            Terminal.printDiagnostics(compilation.diagnostics, format: diagnostics.format, besideJSON: true)
         } else {
-            Terminal.printDiagnostics(compilation.diagnostics, source: source)
+            Terminal.printDiagnostics(compilation.diagnostics, source: source, format: diagnostics.format)
             if let d = compilation.desired {
                 Terminal.write("\(file == "-" ? "<stdin>" : file): valid: range \(d.name), \(d.networks.count) networks, \(d.vms.count) vms, \(d.interfaceCount) interfaces\n")
             }

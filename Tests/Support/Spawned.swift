@@ -21,6 +21,8 @@ public final class Spawned: @unchecked Sendable {
         _ = Self.ignoreBrokenPipes
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
+        // Run under GitHub Actions, every child would write its diagnostics as workflow commands.
+        env["GITHUB_ACTIONS"] = nil
         for (k, v) in environment { env[k] = v }
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
         // Close-on-exec: a child spawned at the same time must not inherit these ends (its copy would
