@@ -36,12 +36,21 @@ public enum RangeCompiler {
     }
 
     /// `hosts`: the swarm nodes VMs are placed on (see `Placement`); fewer than two: one engine.
-    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = [], hosts: [String] = []) -> Compilation {
+    /// `lock`: the manifest's lock file, if it has one; its pins come before `pins` (those of the
+    /// live range), so the lock decides where both know an interface.
+    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = [], hosts: [String] = [], lock: LockFile.Read? = nil) -> Compilation {
         guard let raw = parsed.raw else {
-            return Compilation(rangeName: "", desired: nil, diagnostics: parsed.diagnostics.sortedBySource())
+            return Compilation(rangeName: "", desired: nil, diagnostics: (parsed.diagnostics + (lock?.diagnostics ?? [])).sortedBySource())
         }
-        let (desired, planDiagnostics) = Planner.plan(raw, pins: pins, hosts: hosts)
-        let all = (parsed.diagnostics + planDiagnostics).sortedBySource()
+        var lockPins: [Pin] = []
+        var lockDiagnostics = lock?.diagnostics ?? []
+        if let lock, let file = lock.lock {
+            let (p, d) = file.pins(for: raw, file: lock.file)
+            lockPins = p
+            lockDiagnostics += d
+        }
+        let (desired, planDiagnostics) = Planner.plan(raw, pins: lockPins + pins, hosts: hosts)
+        let all = (parsed.diagnostics + lockDiagnostics + planDiagnostics).sortedBySource()
         return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired, diagnostics: all)
     }
 }

@@ -27,6 +27,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case duplicateInterface = "duplicate-interface"
     case poolExhausted = "pool-exhausted"
     case invalidPin = "invalid-pin"
+    // The lock file (`FILE.lock`).
+    case lockInvalid = "lock-invalid"
+    /// A warning: the lock names a VM or network the manifest no longer has.
+    case lockPruned = "lock-pruned"
+    case lockStale = "lock-stale"
     // Routed ranges.
     case unknownRouter = "unknown-router"
     case routerNotAttached = "router-not-attached"

@@ -31,9 +31,10 @@ public enum LivePlanning {
     /// Plans a parsed manifest against the engine. The manifest is planned without pins first
     /// (unless the caller did, `validated`): an invalid manifest never reaches the engine.
     /// `hosts`: the node names VMs are placed over when the engine is a swarm's (else empty).
-    public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil, hosts: [String] = [],
+    /// `lock`: the manifest's lock file, whose pins come before the live range's.
+    public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil, hosts: [String] = [], lock: LockFile.Read? = nil,
                             engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
-        let first = validated ?? RangeCompiler.plan(parsed, hosts: hosts)
+        let first = validated ?? RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
         guard first.valid, first.desired != nil else { return .refused(first.rangeName, first.diagnostics) }
         let connected: any ContainerEngine
         switch engine() {
@@ -46,15 +47,16 @@ public enum LivePlanning {
         } catch {
             return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
         }
-        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts)
+        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts, lock: lock)
     }
 
     /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
     /// kept (pins), then preflight and diff.
-    public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = []) -> LivePlan {
+    public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = [],
+                            lock: LockFile.Read? = nil) -> LivePlan {
         let name = parsed.raw?.name?.value ?? ""
         let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
-        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts), inventory: inventory, endpoint: endpoint)
+        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts, lock: lock), inventory: inventory, endpoint: endpoint)
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.

@@ -29,6 +29,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
+    @OptionGroup var addresses: LockFileOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -49,7 +51,7 @@ struct ApplyCommand: ParsableCommand {
         } else {
             // An invalid manifest never reaches the engine; a valid one is planned under the range's lock.
             let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            let first = RangeCompiler.plan(parsed, hosts: engine.hosts)
+            let (first, lockFile) = addresses.compile(parsed, manifest: file, hosts: engine.hosts)
             guard first.valid else {
                 finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil, source: input.forSourceLines)
                 throw ExitCode(1)
@@ -68,7 +70,7 @@ struct ApplyCommand: ParsableCommand {
             case let .success(l): held = l
             }
             connected = e
-            live = LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, engine: { .success(e) })
+            live = LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, lock: lockFile, engine: { .success(e) })
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
             finish(live.plan, report: nil, source: input.forSourceLines)

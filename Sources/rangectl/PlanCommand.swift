@@ -32,6 +32,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var addresses: LockFileOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -45,12 +47,13 @@ struct PlanCommand: ParsableCommand {
             source = input.forSourceLines
             let parsedNow = RangeCompiler.parse(input.bytes, file: input.displayName)
             parsed = parsedNow
-            if offline {
-                let compilation = RangeCompiler.plan(parsedNow, hosts: engine.hosts)
-                plan = compilation.desired.map { Plan.offline($0, diagnostics: compilation.diagnostics) }
-                    ?? Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
+            // An invalid manifest (or, with --locked, a stale lock) never reaches the engine.
+            let (compilation, lockFile) = addresses.compile(parsedNow, manifest: file, hosts: engine.hosts)
+            if offline || !compilation.valid {
+                plan = compilation.valid ? Plan.offline(compilation.desired!, diagnostics: compilation.diagnostics)
+                    : Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan = LivePlanning.plan(parsedNow, hosts: engine.hosts, engine: { engine.connect() }).plan
+                plan = LivePlanning.plan(parsedNow, validated: compilation, hosts: engine.hosts, lock: lockFile, engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {

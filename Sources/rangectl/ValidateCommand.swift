@@ -27,7 +27,7 @@ struct ValidateCommand: ParsableCommand {
         case let .success(input):
             source = input.forSourceLines
             parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            compilation = RangeCompiler.plan(parsed!)
+            compilation = RangeCompiler.plan(parsed!, lock: LockFileOptions.read(beside: file))
         }
         if json {
             Terminal.printJSON(.object([
