@@ -34,7 +34,7 @@ let package = Package(
         // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "TestSupport"],
+            dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "RangeGraph", "TestSupport"],
             exclude: ["Golden"]
         ),
         // Against a real Docker engine (scripts/engine-up.sh brings one up).

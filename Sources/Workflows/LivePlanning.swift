@@ -52,9 +52,14 @@ public enum LivePlanning {
     /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
     /// kept (pins), then preflight and diff.
     public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = []) -> LivePlan {
-        let name = parsed.raw?.name?.value ?? ""
-        let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+        let pins = pins(inventory, range: parsed.raw?.name?.value ?? "")
         return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts), inventory: inventory, endpoint: endpoint)
+    }
+
+    /// The addresses rangectl gave the range's existing VMs (from their labels), for the planner
+    /// to keep: what a plan against this engine assigns them.
+    public static func pins(_ inventory: EngineInventory, range: String) -> [Pin] {
+        inventory.observed(range: range).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.
