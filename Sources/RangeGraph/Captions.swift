@@ -16,7 +16,7 @@ public enum Captions {
         switch vm.role {
         case .host: break
         case .router: details.append("router")
-        case .forwarder: details.append("forwards (ip_forward)")
+        case .forwarder: details.append("forwards packets")
         }
         if let host = vm.host { details.append("on \(host)") }
         if let state = vm.state { details.append(state.description) }

@@ -45,7 +45,7 @@ struct TopologyTests {
         #expect(Captions.network(t.networks[1]) == ("dmz", ["10.0.2.0/24", "gateway 10.0.2.1 (fw)"]))
         #expect(Captions.network(t.networks[2]) == ("core", ["10.0.3.0/24", "gateway 10.0.3.1", "internal"]))
         #expect(Captions.vm(t.vms[0]) == ("fw", ["busybox:latest", "router"]))
-        #expect(Captions.vm(t.vms[1]) == ("fwd", ["busybox:latest", "forwards (ip_forward)"]))
+        #expect(Captions.vm(t.vms[1]) == ("fwd", ["busybox:latest", "forwards packets"]))
         #expect(Captions.vm(t.vms[3]) == ("web", ["nginx:1.27"]))
     }
 
@@ -74,7 +74,7 @@ struct TopologyTests {
         #expect(t.vms[0].links.map(\.state) == [.asPlanned, .drifted])
         #expect(t.vms[1].links.map(Captions.link) == ["eth0 10.0.1.11 (primary)", "eth1 10.0.3.10 (not connected)", "eth1 10.0.2.30 (not in the manifest)"])
         #expect(t.vms[1].links.map(\.state) == [.asPlanned, .notConnected, .unplanned])
-        #expect(Captions.vm(t.vms[1]).details == ["busybox:latest", "forwards (ip_forward)", "stopped", "eth2 172.17.0.2 on bridge (not in the manifest)"])
+        #expect(Captions.vm(t.vms[1]).details == ["busybox:latest", "forwards packets", "stopped", "eth2 172.17.0.2 on bridge (not in the manifest)"])
         #expect(t.vms[2].links.map(\.state) == [.vmAbsent] && Captions.vm(t.vms[2]).details.last == "absent")
         #expect(t.vms[3].links.map(Captions.link) == ["eth1 10.0.2.10 (planned eth0) (primary)", "eth1 10.0.3.12"])
     }
