@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import TestSupport
 
@@ -45,6 +46,35 @@ struct GraphCommandTests {
             #expect(r.stderr.hasPrefix("rangectl: error: Graphviz's 'dot' is not on PATH") && r.stderr.contains("install graphviz"), "\(r.stderr)")
             #expect(r.stderr.hasSuffix("[graphviz-missing]\n"), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out.path))
+        }
+    }
+
+    /// A stand-in `dot`, alone on PATH: rangectl hands it the DOT text on standard input with
+    /// `-T<format>` and writes what it prints; a `dot` that fails is `graphviz-failed` with what it said.
+    @Test func graphvizGetsTheDOTTextAndItsFailureIsReported() throws {
+        try withTemporaryDirectory { dir in
+            let fake = dir.appendingPathComponent("dot")
+            // Written through a close-on-exec descriptor: a process another test starts meanwhile
+            // must not inherit it open for writing, or running the script fails (ETXTBSY).
+            func standIn(_ script: String) throws {
+                unlink(fake.path)
+                let fd = open(fake.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+                try #require(fd >= 0)
+                let bytes = Array(script.utf8)
+                #expect(write(fd, bytes, bytes.count) == bytes.count)
+                close(fd)
+            }
+            try standIn("#!/bin/sh\n[ \"$1\" = -Tsvg ] || exit 9\nexec /bin/cat\n")
+            let drawn = try rangectl("graph", "--format", "svg", "manifests/seed-lab.yaml", environment: ["PATH": dir.path])
+            let text = try rangectl("graph", "manifests/seed-lab.yaml").stdout
+            #expect(drawn.status == 0 && drawn.stdout == text, "\(drawn.status) \(drawn.stderr)")
+
+            try standIn("#!/bin/sh\n/bin/cat >/dev/null\necho 'Error: <stdin>: syntax error in line 1' >&2\nexit 3\n")
+            let png = dir.appendingPathComponent("x.png")
+            let failed = try rangectl("graph", "--format", "png", "--out", png.path, "manifests/seed-lab.yaml", environment: ["PATH": dir.path])
+            #expect(failed.status == 1 && failed.stdout.isEmpty, "\(failed.status)")
+            #expect(failed.stderr == "rangectl: error: \(fake.path) -Tpng failed (exit status 3): Error: <stdin>: syntax error in line 1 [graphviz-failed]\n")
+            #expect(!FileManager.default.fileExists(atPath: png.path))
         }
     }
 
