@@ -31,12 +31,14 @@ let package = Package(
         .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "ClusterEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
+        // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
+        .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +55,7 @@ let package = Package(
             exclude: ["FuzzCorpus"]
         ),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics", "TestSupport"]),
+        .testTarget(name: "RangeGraphTests", dependencies: ["RangeGraph", "Planner", "Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
@@ -63,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "CLITests",
-            dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "TestSupport"],
+            dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "RangeGraph", "TestSupport"],
             exclude: ["Golden"]
         ),
         // Against a real Docker engine (scripts/engine-up.sh brings one up).

@@ -55,4 +55,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case engineLimit = "engine-limit"
     case hostIgnored = "host-ignored"
     case confirmationRequired = "confirmation-required"
+    // Pictures (`graph`).
+    /// `--format svg|png` needs Graphviz's `dot` on PATH.
+    case graphvizMissing = "graphviz-missing"
+    /// Graphviz's `dot` ran and failed.
+    case graphvizFailed = "graphviz-failed"
+    /// An SVG or PNG picture without `--out` while standard output is a terminal.
+    case terminalOutput = "terminal-output"
 }

@@ -54,9 +54,14 @@ public enum LivePlanning {
     /// kept (pins), then preflight and diff.
     public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = [],
                             lock: LockFile.Read? = nil) -> LivePlan {
-        let name = parsed.raw?.name?.value ?? ""
-        let pins = inventory.observed(range: name).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+        let pins = pins(inventory, range: parsed.raw?.name?.value ?? "")
         return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts, lock: lock), inventory: inventory, endpoint: endpoint)
+    }
+
+    /// The addresses rangectl gave the range's existing VMs (from their labels), for the planner
+    /// to keep: what a plan against this engine assigns them.
+    public static func pins(_ inventory: EngineInventory, range: String) -> [Pin] {
+        inventory.observed(range: range).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.

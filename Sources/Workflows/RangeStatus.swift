@@ -12,14 +12,22 @@ public struct VMStatus: Sendable {
         public var defaultRoute: Bool
         /// True when the name and default route come from prediction, not from inside the VM.
         public var predicted: Bool
+        /// `ip` as the engine module parsed it (nil when it reports none), for comparing with the plan.
+        public var address: IPv4Address?
+        /// True when `network` is one of the range's (the engine's name was `<range>-<network>`);
+        /// false when it is the engine's name of a network the range does not have.
+        public var rangeNetwork: Bool
 
-        public init(name: String, network: String, ip: String, mac: String, defaultRoute: Bool, predicted: Bool) {
+        public init(name: String, network: String, ip: String, mac: String, defaultRoute: Bool, predicted: Bool,
+                    address: IPv4Address? = nil, rangeNetwork: Bool = true) {
             self.name = name
             self.network = network
             self.ip = ip
             self.mac = mac
             self.defaultRoute = defaultRoute
             self.predicted = predicted
+            self.address = address
+            self.rangeNetwork = rangeNetwork
         }
     }
 
@@ -27,14 +35,18 @@ public struct VMStatus: Sendable {
     public var dockerName: String
     /// The container's state word, or `absent`.
     public var state: String
+    /// The container's state as read (nil: absent), for what needs more than the word.
+    public var containerState: ContainerState?
     public var nics: [NIC]
     /// The live routing table, one route a line (empty when not running or unreadable).
     public var routes: [String]
     /// The node it runs on (or, absent, is placed on) when the range spans a swarm; else nil.
     public var host: String?
 
-    public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String], host: String? = nil) {
+    public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String], host: String? = nil,
+                containerState: ContainerState? = nil) {
         self.host = host
+        self.containerState = containerState
         self.hostname = hostname
         self.dockerName = dockerName
         self.state = state
@@ -80,18 +92,21 @@ public enum RangeStatus {
                 vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.subnet.contains(route.via) } }?.network
             } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
             var nics: [VMStatus.NIC] = c.endpoints.map { e in
-                let network = EngineNames.local(e.network, range: desired.name) ?? e.network
+                let local = EngineNames.local(e.network, range: desired.name)
+                let network = local ?? e.network
                 let ip = e.configuredIP?.description ?? ""
                 if let live, let name = live.names[ip] {
-                    return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false)
+                    return .init(name: name, network: network, ip: ip, mac: e.mac ?? "", defaultRoute: live.defaultInterface == name, predicted: false,
+                                 address: e.configuredIP, rangeNetwork: local != nil)
                 }
                 let index = predicted.firstIndex { $0.network == network }
                 return .init(name: index.map { "eth\($0)" } ?? "?", network: network, ip: ip, mac: e.mac ?? "",
-                             defaultRoute: network == predictedRoute, predicted: true)
+                             defaultRoute: network == predictedRoute, predicted: true, address: e.configuredIP, rangeNetwork: local != nil)
             }
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
             let routes = (inside[i]?.routes ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes, host: c.host ?? vm.host)
+            return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes, host: c.host ?? vm.host,
+                            containerState: c.state)
         }
     }
 

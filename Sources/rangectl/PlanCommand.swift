@@ -86,17 +86,6 @@ struct PlanCommand: ParsableCommand {
 
     /// Writes the saved plan; a failure is a diagnostic naming the path.
     static func save(_ text: String, to path: String) -> Diagnostic? {
-        let bytes = Array(text.utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0, fchmod(fd, 0o600) == 0, let f = fdopen(fd, "wb") else {
-            if fd >= 0 { close(fd) }
-            return .error(.fileUnreadable, "cannot write the plan to '\(path)': \(String(cString: strerror(errno)))", at: nil)
-        }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
-        let closed = fclose(f)
-        if written != bytes.count || closed != 0 {
-            return .error(.fileUnreadable, "cannot write the plan to '\(path)': \(String(cString: strerror(errno)))", at: nil)
-        }
-        return nil
+        OutputFile.write(Array(text.utf8), to: path, mode: 0o600, what: "the plan")
     }
 }

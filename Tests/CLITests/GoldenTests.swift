@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The text and JSON plan of every example manifest, compared byte for byte with checked-in goldens.
-/// Re-record on purpose with `RANGECTL_RECORD_GOLDEN=1 swift test --filter GoldenTests`, then
-/// review the diff; a golden file is never written when the variable is unset.
+/// The text and JSON plan and the DOT and Mermaid graph of every example manifest, compared byte
+/// for byte with checked-in goldens. Re-record on purpose with
+/// `RANGECTL_RECORD_GOLDEN=1 swift test --filter GoldenTests`, then review the diff; a golden
+/// file is never written when the variable is unset.
 struct GoldenTests {
     static let goldenDir = packageRoot.appendingPathComponent("Tests/CLITests/Golden")
     static let recording = ProcessInfo.processInfo.environment["RANGECTL_RECORD_GOLDEN"] == "1"
@@ -16,7 +17,7 @@ struct GoldenTests {
         #expect(Self.manifests.count >= 4)
         for m in Self.manifests {
             let base = URL(fileURLWithPath: m).deletingPathExtension().lastPathComponent
-            for ext in ["plan.txt", "plan.json"] {
+            for ext in ["plan.txt", "plan.json", "graph.dot", "graph.mmd"] {
                 #expect(FileManager.default.fileExists(atPath: Self.goldenDir.appendingPathComponent("\(base).\(ext)").path), "no golden \(base).\(ext)")
             }
         }
@@ -43,6 +44,20 @@ struct GoldenTests {
             let b = try JSONSerialization.jsonObject(with: Data(saved.utf8)) as? NSDictionary
             #expect(a != nil && a == b)
         }
+    }
+
+    @Test(arguments: manifests)
+    func dotGraph(_ manifest: String) throws {
+        let result = try rangectl("graph", manifest)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        try compare(result.stdout, golden: "\(name(manifest)).graph.dot")
+    }
+
+    @Test(arguments: manifests)
+    func mermaidGraph(_ manifest: String) throws {
+        let result = try rangectl("graph", "--format", "mermaid", manifest)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        try compare(result.stdout, golden: "\(name(manifest)).graph.mmd")
     }
 
     func name(_ manifest: String) -> String {

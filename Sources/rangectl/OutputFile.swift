@@ -1,0 +1,23 @@
+import Glibc
+import RangeDiagnostics
+
+/// Files that commands write with `--out`: the whole content, or a `file-unreadable` diagnostic
+/// naming the path and the system's reason.
+enum OutputFile {
+    /// Writes `bytes` to `path` (created or truncated) with `mode`; `what` names the content in
+    /// the message ("the plan", "the picture").
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, what: String) -> Diagnostic? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0, fchmod(fd, mode) == 0, let f = fdopen(fd, "wb") else {
+            if fd >= 0 { close(fd) }
+            return failure(what, path)
+        }
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+        let closed = fclose(f)
+        return written != bytes.count || closed != 0 ? failure(what, path) : nil
+    }
+
+    private static func failure(_ what: String, _ path: String) -> Diagnostic {
+        .error(.fileUnreadable, "cannot write \(what) to '\(path)': \(String(cString: strerror(errno)))", at: nil)
+    }
+}
