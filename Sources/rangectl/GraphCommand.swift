@@ -44,6 +44,8 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var diagnostics: DiagnosticsOptions
+
     func validate() throws {
         if !live && (engine.host != nil || !engine.engines.isEmpty) {
             throw ValidationError("--host and --engine are read only with --live")
@@ -53,24 +55,27 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         // What cannot work is refused before the manifest is read or the engine asked.
         if format.drawn && out == nil && isatty(STDOUT_FILENO) != 0 {
-            Terminal.printDiagnostics([.error(.terminalOutput, "refusing to write \(format.rawValue.uppercased()) to a terminal: give --out FILE, or redirect standard output", at: nil)])
+            Terminal.printDiagnostics([.error(.terminalOutput, "refusing to write \(format.rawValue.uppercased()) to a terminal: give --out FILE, or redirect standard output", at: nil)],
+                                      format: diagnostics.format)
             throw ExitCode(1)
         }
-        let dot = format.drawn ? try Graphviz.locate(path: ProcessInfo.processInfo.environment["PATH"]).orExit() : nil
+        let dot = format.drawn ? try Graphviz.locate(path: ProcessInfo.processInfo.environment["PATH"]).orExit(diagnostics.format) : nil
 
-        let input = try ManifestInput.read(file).orExit()
+        let input = try ManifestInput.read(file).orExit(diagnostics.format)
         let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
         let hosts = live ? engine.hosts : []
-        let compilation = RangeCompiler.plan(parsed, hosts: hosts)
-        Terminal.printDiagnostics(compilation.diagnostics, source: input.forSourceLines)
+        // Drawn with the lock file's addresses, as plan gives them.
+        let lock = LockFileOptions.read(beside: file)
+        let compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
+        Terminal.printDiagnostics(compilation.diagnostics, source: input.forSourceLines, format: diagnostics.format)
         guard compilation.valid, let desired = compilation.desired else { throw ExitCode(1) }
 
         let topology: Topology
         if live {
-            let e = try engine.connect().orExit()
-            let inventory = try CommandSteps.observe(e, routes: false)
+            let e = try engine.connect().orExit(diagnostics.format)
+            let inventory = try CommandSteps.observe(e, routes: false, format: diagnostics.format)
             topology = LiveGraph.topology(parsed, validated: desired, inventory: inventory, engine: e, hosts: hosts,
-                                          parallelism: concurrency.parallelism)
+                                          lock: lock, parallelism: concurrency.parallelism)
         } else {
             topology = Topology(desired)
         }
@@ -79,11 +84,11 @@ struct GraphCommand: ParsableCommand {
         switch format {
         case .dot: bytes = Array(DOTRenderer.render(topology).utf8)
         case .mermaid: bytes = Array(MermaidRenderer.render(topology).utf8)
-        case .svg, .png: bytes = try Graphviz.draw(DOTRenderer.render(topology), format: format.rawValue, dot: dot!).orExit()
+        case .svg, .png: bytes = try Graphviz.draw(DOTRenderer.render(topology), format: format.rawValue, dot: dot!).orExit(diagnostics.format)
         }
         if let out {
             if let failure = OutputFile.write(bytes, to: out, mode: 0o644, what: "the picture") {
-                Terminal.printDiagnostics([failure])
+                Terminal.printDiagnostics([failure], format: diagnostics.format)
                 throw ExitCode(1)
             }
         } else {

@@ -17,6 +17,22 @@ enum OutputFile {
         return written != bytes.count || closed != 0 ? failure(what, path) : nil
     }
 
+    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: an
+    /// interrupted write leaves the old file whole, never half of the new one.
+    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, what: String) -> Diagnostic? {
+        let temporary = path + ".tmp-\(getpid())"
+        if let failure = write(bytes, to: temporary, mode: mode, what: what) {
+            unlink(temporary)
+            return failure
+        }
+        guard rename(temporary, path) == 0 else {
+            let failed = failure(what, path)
+            unlink(temporary)
+            return failed
+        }
+        return nil
+    }
+
     private static func failure(_ what: String, _ path: String) -> Diagnostic {
         .error(.fileUnreadable, "cannot write \(what) to '\(path)': \(String(cString: strerror(errno)))", at: nil)
     }
