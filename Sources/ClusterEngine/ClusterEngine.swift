@@ -88,6 +88,12 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
 
     public func releaseLock(id: String) throws { try manager.engine.releaseLock(id: id) }
 
+    /// On the node that needs the image (each node has its own images); the manager when unnamed.
+    public func pullImage(_ reference: String, host: String?) throws {
+        let node = host.flatMap { byName[$0] }.map { nodes[$0] } ?? manager
+        try node.engine.pullImage(reference, host: nil)
+    }
+
     // MARK: - Containers: on their node
 
     public func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) throws -> String {

@@ -295,6 +295,22 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         }
     }
 
+    /// `POST /images/create`: the engine answers 200 at once and then streams JSON progress lines;
+    /// a failure partway (an unknown tag, a refused login) is a line with `error`, still under 200.
+    /// A reference without a tag or digest gets `:latest` (without one the engine pulls every tag).
+    public func pullImage(_ reference: String, host: String?) throws {
+        let last = reference.split(separator: "/").last ?? ""
+        let full = last.contains(":") || last.contains("@") ? reference : reference + ":latest"
+        let query = full.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? full
+        let response = try send("POST", "/images/create?fromImage=\(query)", timeout: 3600)
+        guard (200..<300).contains(response.status) else { throw error(response, "POST /images/create") }
+        for line in response.body.split(separator: UInt8(ascii: "\n")) {
+            guard case let .object(fields)? = JSONValue.parse(String(decoding: line, as: UTF8.self)),
+                  case let .string(message)? = fields.first(where: { $0.0 == "error" })?.1 else { continue }
+            throw EngineError.unsupported("pulling \(full): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
     public func releaseLock(id: String) throws {
         try call("DELETE", "/containers/\(id)?force=true", allow: [404])
     }
@@ -335,9 +351,9 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
 
     // MARK: - HTTP helpers
 
-    private func send(_ method: String, _ path: String, body: JSONValue? = nil) throws -> HTTPResponse {
+    private func send(_ method: String, _ path: String, body: JSONValue? = nil, timeout: Int = 300) throws -> HTTPResponse {
         counter.add()
-        var response = try transport.send(method, prefix + path, body: body?.serialized(), timeout: 300)
+        var response = try transport.send(method, prefix + path, body: body?.serialized(), timeout: timeout)
         // Podman answers a create whose name another create took a moment before with 500
         // "... that name is already in use" where Docker says 409 (seen on 4.3): the same conflict.
         // And a read of a container that another client is removing at that moment with 500

@@ -46,6 +46,11 @@ public protocol ContainerEngine: AnyObject, Sendable {
     func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String])
     /// Removes the lock object with this id; a missing one is not an error.
     func releaseLock(id: String) throws
+
+    /// Pulls an image as the manifest writes it (a reference without a tag means `:latest`)
+    /// through the engine, with its own registry settings; `host` names the swarm node that needs
+    /// it (nil on one engine). Returns when the image is there.
+    func pullImage(_ reference: String, host: String?) throws
 }
 
 extension ContainerEngine {

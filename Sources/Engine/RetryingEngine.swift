@@ -69,4 +69,6 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
         try base.claimLock(name: name, labels: labels)
     }
     public func releaseLock(id: String) throws { try base.releaseLock(id: id) }
+    /// A pull is sent once too: the next apply, which observes first, pulls what is still missing.
+    public func pullImage(_ reference: String, host: String?) throws { try base.pullImage(reference, host: host) }
 }

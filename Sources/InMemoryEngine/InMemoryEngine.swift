@@ -68,6 +68,11 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     private var inFlight = 0
     public private(set) var maxInFlight = 0
     public private(set) var calls: [Call] = []
+    /// What a pull can fetch (in the engine's spelling, `busybox:latest`); anything else is refused as
+    /// a registry refuses an unknown repository.
+    public var registry: Set<String> = []
+    /// Every reference pulled, in order.
+    public private(set) var pulled: [String] = []
 
     public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"]) {
         self.apiVersion = apiVersion
@@ -232,6 +237,18 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public func releaseLock(id: String) throws {
         try record("releaseLock", id)
         locked { containers.removeAll { $0.id == id } }
+    }
+
+    public func pullImage(_ reference: String, host: String?) throws {
+        try record("pullImage", reference)
+        let image = capabilities.imageNaming.canonical(reference)
+        try locked {
+            guard registry.contains(image) else {
+                throw EngineError.unsupported("pulling \(reference): pull access denied, repository does not exist or may require authorization")
+            }
+            images.insert(image)
+            pulled.append(reference)
+        }
     }
 
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {

@@ -12,9 +12,10 @@ public struct LiveDecision: Sendable {
     /// The fingerprint of the range's observed objects, saved with a plan.
     public var fingerprint: String
 
-    public init(_ compiled: DesiredRange, _ inventory: EngineInventory) {
+    /// `pulling`: apply pulls missing images first (see `Preflight.check`).
+    public init(_ compiled: DesiredRange, _ inventory: EngineInventory, pulling: Bool = false) {
         desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
-        diagnostics = Preflight.check(desired, inventory)
+        diagnostics = Preflight.check(desired, inventory, pulling: pulling)
         let observed = inventory.observed(range: desired.name)
         reconciliation = diagnostics.hasErrors ? .none : Reconciler.reconcile(desired, observed, inventory.capabilities)
         fingerprint = observed.fingerprint

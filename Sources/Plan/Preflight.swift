@@ -2,7 +2,9 @@ import RangeDiagnostics
 
 /// Checks made before any change, all reported at once: a plan with a preflight error changes nothing.
 public enum Preflight {
-    public static func check(_ desired: DesiredRange, _ inventory: EngineInventory) -> [Diagnostic] {
+    /// `pulling`: apply pulls what is missing (`--pull` missing or always), so a missing image is
+    /// a warning that says so, not an error.
+    public static func check(_ desired: DesiredRange, _ inventory: EngineInventory, pulling: Bool = false) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let range = desired.name
         let foreignNetworks = inventory.networks.filter { !$0.isOwned(by: range) }
@@ -25,7 +27,6 @@ public enum Preflight {
         for c in inventory.containers where !c.isOwned(by: range) {
             for e in c.endpoints { if let ip = e.heldIP { foreignHolders[EngineAddress(network: e.network, ip: ip)] = c.name } }
         }
-        var missingImages: Set<String> = []
         for vm in desired.vms {
             if let other = foreignContainers[vm.dockerName] {
                 out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
@@ -35,13 +36,6 @@ public enum Preflight {
                     out.append(.error(.ipInUse, "address \(i.ip) that \(vm.hostname) needs on network '\(i.network)' is held by container \(holder), which range \(range) does not own and never touches; free the address or give \(vm.hostname) another", at: vm.location))
                 }
             }
-            let image = inventory.capabilities.imageNaming.canonical(vm.image)
-            let present = vm.host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images
-            if !present.contains(image) && !missingImages.contains(vm.host.map { "\($0)/\(image)" } ?? image) {
-                missingImages.insert(vm.host.map { "\($0)/\(image)" } ?? image)
-                let engine = vm.host.map { "the engine of node \($0)" } ?? "the engine"
-                out.append(.error(.imageMissing, "image \(vm.image) is not present on \(engine) (rangectl does not pull yet); load or build it first", at: vm.location))
-            }
             if vm.cpu > inventory.cpus {
                 out.append(.warning(.resourceLimit, "\(vm.hostname) asks for \(vm.cpu) CPUs; the engine has \(inventory.cpus), so it is limited to \(inventory.cpus)", at: vm.location))
             }
@@ -49,14 +43,14 @@ public enum Preflight {
                 out.append(.warning(.resourceLimit, "disk_gb is recorded but this engine cannot enforce a disk size", at: at))
             }
         }
-        // The helper runs on each routed VM's own node: checked once per node (once on one engine).
-        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
-        var helperChecked: Set<String> = []
-        for vm in desired.vms where !vm.routes.isEmpty && helperChecked.insert(vm.host ?? "").inserted {
-            let present = vm.host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images
-            if !present.contains(helper) && !missingImages.contains(vm.host.map { "\($0)/\(helper)" } ?? helper) {
-                let engine = vm.host.map { "the engine of node \($0)" } ?? "the engine"
-                out.append(.error(.imageMissing, "helper image \(desired.helperImage), which sets VM routes, is not present on \(engine); load it or set helper_image", at: vm.location))
+        // Each image on each node that needs it (the helper on each routed VM's own node), once.
+        for need in ImageNeeds.missing(desired, inventory) {
+            let what = need.helper ? "helper image \(need.image), which sets VM routes," : "image \(need.image)"
+            if pulling {
+                out.append(.warning(.imagePull, "\(what) is not present on \(need.engineText); apply pulls it", at: need.location))
+            } else {
+                let remedy = need.helper ? "load it, set helper_image, or let apply pull it (--pull missing)" : "load or build it, or let apply pull it (--pull missing)"
+                out.append(.error(.imageMissing, "\(what) is not present on \(need.engineText); \(remedy)", at: need.location))
             }
         }
         if !inventory.capabilities.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {

@@ -47,6 +47,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case nameConflict = "name-conflict"
     case ipInUse = "ip-in-use"
     case imageMissing = "image-missing"
+    /// A warning: an image the engine lacks, which apply pulls.
+    case imagePull = "image-pull"
+    case imagePullFailed = "image-pull-failed"
     case stalePlan = "stale-plan"
     case rangeLocked = "range-locked"
     case nicOrder = "nic-order"

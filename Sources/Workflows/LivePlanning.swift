@@ -32,8 +32,9 @@ public enum LivePlanning {
     /// (unless the caller did, `validated`): an invalid manifest never reaches the engine.
     /// `hosts`: the node names VMs are placed over when the engine is a swarm's (else empty).
     /// `lock`: the manifest's lock file, whose pins come before the live range's.
+    /// `pulling`: apply pulls missing images before it applies (a warning, not an error; see `Preflight`).
     public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil, hosts: [String] = [], lock: LockFile.Read? = nil,
-                            engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
+                            pulling: Bool = false, engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
         let first = validated ?? RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
         guard first.valid, first.desired != nil else { return .refused(first.rangeName, first.diagnostics) }
         let connected: any ContainerEngine
@@ -47,15 +48,15 @@ public enum LivePlanning {
         } catch {
             return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
         }
-        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts, lock: lock)
+        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts, lock: lock, pulling: pulling)
     }
 
     /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
     /// kept (pins), then preflight and diff.
     public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = [],
-                            lock: LockFile.Read? = nil) -> LivePlan {
+                            lock: LockFile.Read? = nil, pulling: Bool = false) -> LivePlan {
         let pins = pins(inventory, range: parsed.raw?.name?.value ?? "")
-        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts, lock: lock), inventory: inventory, endpoint: endpoint)
+        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts, lock: lock), inventory: inventory, endpoint: endpoint, pulling: pulling)
     }
 
     /// The addresses rangectl gave the range's existing VMs (from their labels), for the planner
@@ -65,12 +66,12 @@ public enum LivePlanning {
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.
-    public static func against(_ compiled: Compilation, inventory: EngineInventory, endpoint: String) -> LivePlan {
+    public static func against(_ compiled: Compilation, inventory: EngineInventory, endpoint: String, pulling: Bool = false) -> LivePlan {
         let info = EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description)
         guard let compiledDesired = compiled.desired else {
             return .refused(compiled.rangeName, compiled.diagnostics, engine: info, inventory: inventory)
         }
-        let decision = LiveDecision(compiledDesired, inventory)
+        let decision = LiveDecision(compiledDesired, inventory, pulling: pulling)
         let diagnostics = (compiled.diagnostics + decision.diagnostics).sortedBySource()
         if diagnostics.hasErrors {
             return .refused(compiledDesired.name, diagnostics, engine: info, inventory: inventory)
@@ -85,11 +86,11 @@ public enum LivePlanning {
 extension LivePlanning {
     /// A saved plan (`plan --out`) checked against a fresh observation: applied only if the
     /// engine still holds exactly what it was planned against, and it still plans the same changes.
-    public static func saved(_ saved: SavedPlan, file: String, inventory: EngineInventory, endpoint: String) -> LivePlan {
+    public static func saved(_ saved: SavedPlan, file: String, inventory: EngineInventory, endpoint: String, pulling: Bool = false) -> LivePlan {
         let range = saved.desired.name
         let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
         guard inventory.observed(range: range).fingerprint == saved.fingerprint else { return .refused(range, [stale]) }
-        let live = against(Compilation(rangeName: range, desired: saved.desired, diagnostics: []), inventory: inventory, endpoint: endpoint)
+        let live = against(Compilation(rangeName: range, desired: saved.desired, diagnostics: []), inventory: inventory, endpoint: endpoint, pulling: pulling)
         if live.plan.valid && live.plan.changes != saved.changes { return .refused(range, [stale]) }
         return live
     }

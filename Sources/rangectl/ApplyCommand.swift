@@ -31,6 +31,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var addresses: LockFileOptions
 
+    @OptionGroup var images: PullOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -70,7 +72,9 @@ struct ApplyCommand: ParsableCommand {
             case let .success(l): held = l
             }
             connected = e
-            live = LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, lock: lockFile, engine: { .success(e) })
+            let replan = { LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, lock: lockFile, pulling: images.pulling, engine: { .success(e) }) }
+            // Images are pulled before the plan is shown (they change no object of the range).
+            live = images.pullThenReplan(replan(), engine: e, parallelism: concurrency.parallelism, json: json, replan: replan)
         }
         guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
             finish(live.plan, report: nil, source: input.forSourceLines)
@@ -114,7 +118,14 @@ struct ApplyCommand: ParsableCommand {
         case let .success(l): held = l
         }
         do {
-            return LivePlanning.saved(saved, file: file, inventory: try e.observe(), endpoint: e.endpoint)
+            let replan = { LivePlanning.saved(saved, file: file, inventory: try e.observe(), endpoint: e.endpoint, pulling: images.pulling) }
+            let first = try replan()
+            var failure: (any Error)?
+            let live = images.pullThenReplan(first, engine: e, parallelism: concurrency.parallelism, json: json) {
+                do { return try replan() } catch { failure = error; return first }
+            }
+            if let failure { throw failure }
+            return live
         } catch {
             return refused(.engine(error, endpoint: e.endpoint), range: saved.desired.name)
         }

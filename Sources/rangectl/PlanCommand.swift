@@ -34,6 +34,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var addresses: LockFileOptions
 
+    @OptionGroup var images: PullOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -53,7 +55,8 @@ struct PlanCommand: ParsableCommand {
                 plan = compilation.valid ? Plan.offline(compilation.desired!, diagnostics: compilation.diagnostics)
                     : Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
-                plan = LivePlanning.plan(parsedNow, validated: compilation, hosts: engine.hosts, lock: lockFile, engine: { engine.connect() }).plan
+                plan = LivePlanning.plan(parsedNow, validated: compilation, hosts: engine.hosts, lock: lockFile, pulling: images.pulling,
+                                         engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {

@@ -92,7 +92,27 @@ struct PreflightTests {
         let diagnostics = check(Fixture.desired([Fixture.a], vms), Fixture.inventory())
         #expect(codes(diagnostics) == ["error image-missing"])
         #expect(diagnostics.first?.location == Fixture.at(8))
-        #expect(diagnostics.first?.message == "image alpine:3 is not present on the engine (rangectl does not pull yet); load or build it first")
+        #expect(diagnostics.first?.message == "image alpine:3 is not present on the engine; load or build it, or let apply pull it (--pull missing)")
+    }
+
+    @Test func whenApplyPullsAMissingImageIsAWarningThatSaysSo() {
+        let vms = [Fixture.vm("x", image: "alpine:3", [("a", "10.200.1.20")], line: 8), Fixture.db]
+        let desired = Fixture.desired([Fixture.a], vms)
+        let diagnostics = Preflight.check(desired, Fixture.inventory(), pulling: true)
+        #expect(codes(diagnostics) == ["warning image-pull"])
+        #expect(diagnostics.first?.message == "image alpine:3 is not present on the engine; apply pulls it")
+        // What each policy pulls: what is absent, every image the range uses, or nothing.
+        #expect(ImageNeeds.toPull(desired, Fixture.inventory(), policy: .missing).map(\.image) == ["alpine:3"])
+        #expect(ImageNeeds.toPull(desired, Fixture.inventory(), policy: .always).map(\.image) == ["alpine:3", "busybox"])
+        #expect(ImageNeeds.toPull(desired, Fixture.inventory(), policy: .never).isEmpty)
+    }
+
+    @Test func imagesAreNeededOncePerNodeAndTheHelperWhereAVMHasRoutes() {
+        var a = Fixture.vm("a", [("a", "10.200.1.20")]), b = Fixture.vm("b", [("a", "10.200.1.21")], routes: [Fixture.route("10.9.0.0/16", via: "10.200.1.1")])
+        var c = Fixture.vm("c", [("a", "10.200.1.22")])
+        a.host = "n1"; b.host = "n2"; c.host = "n1"
+        let needs = ImageNeeds.of(Fixture.desired([Fixture.a], [a, b, c], helperImage: "netshoot"), naming: .referenceDefaults)
+        #expect(needs.map { "\($0.host ?? "-") \($0.image)\($0.helper ? " (helper)" : "")" } == ["n1 busybox", "n2 busybox", "n2 netshoot (helper)"])
     }
 
     @Test func imagesCompareInDockersSpelling() {
@@ -109,7 +129,7 @@ struct PreflightTests {
         let diagnostics = check(Fixture.desired([Fixture.a], [Fixture.db, routed], helperImage: "nicolaka/netshoot"), noHelper)
         #expect(codes(diagnostics) == ["error image-missing"])
         #expect(diagnostics.first?.location == Fixture.at(12))
-        #expect(diagnostics.first?.message == "helper image nicolaka/netshoot, which sets VM routes, is not present on the engine; load it or set helper_image")
+        #expect(diagnostics.first?.message == "helper image nicolaka/netshoot, which sets VM routes, is not present on the engine; load it, set helper_image, or let apply pull it (--pull missing)")
     }
 
     @Test func aHelperImageAlreadyReportedMissingForAVMIsNotReportedTwice() {
