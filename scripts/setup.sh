@@ -3,7 +3,7 @@
 # command to run and stops. Sourced by run.sh and test.sh; safe to run again (installs only what is missing).
 set -euo pipefail
 
-DEBIAN_PACKAGES=(libyaml-dev libcurl4-openssl-dev pkg-config graphviz)   # graphviz: dot, for `rangectl graph --format svg|png`
+DEBIAN_PACKAGES=(libyaml-dev libcurl4-openssl-dev pkg-config graphviz docker-registry)   # graphviz: dot, for `rangectl graph --format svg|png`; docker-registry: the pull tests' loopback registry
 PYTHON_MODULES=(jsonschema yaml)   # for the schema test: jsonschema validates manifests/, PyYAML reads them
 
 missing=()
