@@ -50,4 +50,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case engineLimit = "engine-limit"
     case hostIgnored = "host-ignored"
     case confirmationRequired = "confirmation-required"
+    // Importing another tool's format (`rangectl import cyroid`); both are warnings.
+    /// What the source format has and a manifest cannot hold: kept as a comment where it stood.
+    case importDropped = "import-dropped"
+    /// A value changed to fit the manifest: a name rewritten to its rule, a size clamped to its bounds.
+    case importAdjusted = "import-adjusted"
 }
