@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "ClusterEngine", dependencies: ["Engine", "Plan"]),
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
+        // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
+        .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
         .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
         .executableTarget(
@@ -59,6 +61,7 @@ let package = Package(
             name: "ApplierTests",
             dependencies: ["Applier", "Workflows", "InMemoryEngine", "ClusterEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
         ),
+        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Manifest"]),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
