@@ -34,7 +34,7 @@ let package = Package(
         // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
         .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "Importers"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
@@ -61,7 +61,11 @@ let package = Package(
             name: "ApplierTests",
             dependencies: ["Applier", "Workflows", "InMemoryEngine", "ClusterEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
         ),
-        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Manifest"]),
+        .testTarget(
+            name: "ImportersTests",
+            dependencies: ["Importers", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"],
+            exclude: ["Fixtures", "Golden"]
+        ),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
