@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "Importers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
