@@ -33,12 +33,14 @@ let package = Package(
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
+        // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
+        .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "Importers"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "Importers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +63,11 @@ let package = Package(
         .testTarget(
             name: "ApplierTests",
             dependencies: ["Applier", "Workflows", "InMemoryEngine", "ClusterEngine", "Engine", "Planner", "Plan", "RangeDiagnostics"]
+        ),
+        .testTarget(
+            name: "ImportersTests",
+            dependencies: ["Importers", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"],
+            exclude: ["Fixtures", "Golden"]
         ),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),

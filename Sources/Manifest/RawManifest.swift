@@ -17,6 +17,11 @@ extension Located: Equatable where Value: Equatable {}
 public struct RawPair: Sendable, Equatable {
     public var key: Located<String>
     public var value: Located<String>
+
+    public init(key: Located<String>, value: Located<String>) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// An interface as written: the long form, the short form (network name only) or the legacy VM fields.
@@ -24,6 +29,12 @@ public struct RawInterface: Sendable {
     public var location: SourceLocation
     public var network: Located<String>?
     public var ip: Located<String>?
+
+    public init(location: SourceLocation, network: Located<String>?, ip: Located<String>?) {
+        self.location = location
+        self.network = network
+        self.ip = ip
+    }
 }
 
 /// A network as written; nil fields were absent (defaults are applied by the planner).
@@ -36,6 +47,18 @@ public struct RawNetwork: Sendable {
     public var `internal`: Located<Bool>?
     public var router: Located<String>?
     public var bridgeIP: Located<String>?
+
+    public init(location: SourceLocation, name: Located<String>?, subnet: Located<String>?, gateway: Located<String>? = nil,
+                reserved: Located<Int>? = nil, internal: Located<Bool>? = nil, router: Located<String>? = nil, bridgeIP: Located<String>? = nil) {
+        self.location = location
+        self.name = name
+        self.subnet = subnet
+        self.gateway = gateway
+        self.reserved = reserved
+        self.internal = `internal`
+        self.router = router
+        self.bridgeIP = bridgeIP
+    }
 }
 
 /// A route as written: `to` (CIDR or `default`) and `via`.
@@ -43,6 +66,12 @@ public struct RawRoute: Sendable {
     public var location: SourceLocation
     public var to: Located<String>?
     public var via: Located<String>?
+
+    public init(location: SourceLocation, to: Located<String>?, via: Located<String>?) {
+        self.location = location
+        self.to = to
+        self.via = via
+    }
 }
 
 /// A VM as written. `interfaces` is the long, short or legacy form, normalised to one list.
@@ -62,6 +91,26 @@ public struct RawVM: Sendable {
     public var routes: [RawRoute]
     /// The swarm node it is placed on (`host:`), when the range spans several engines.
     public var host: Located<String>? = nil
+
+    public init(location: SourceLocation, hostname: Located<String>?, image: Located<String>?, cpu: Located<Int>? = nil,
+                ramMB: Located<Int>? = nil, diskGB: Located<Int>? = nil, interfaces: [RawInterface], capAdd: [Located<String>] = [],
+                privileged: Located<Bool>? = nil, sysctls: [RawPair] = [], env: [RawPair] = [], command: Located<[String]>? = nil,
+                routes: [RawRoute] = [], host: Located<String>? = nil) {
+        self.location = location
+        self.hostname = hostname
+        self.image = image
+        self.cpu = cpu
+        self.ramMB = ramMB
+        self.diskGB = diskGB
+        self.interfaces = interfaces
+        self.capAdd = capAdd
+        self.privileged = privileged
+        self.sysctls = sysctls
+        self.env = env
+        self.command = command
+        self.routes = routes
+        self.host = host
+    }
 }
 
 /// The manifest as written: shape-checked (keys, types, bounds, name formats), not yet validated
@@ -74,4 +123,15 @@ public struct RawManifest: Sendable {
     public var helperImage: Located<String>?
     public var networks: [RawNetwork]
     public var vms: [RawVM]
+
+    public init(location: SourceLocation, version: Located<Int>?, name: Located<String>?, labels: [RawPair] = [],
+                helperImage: Located<String>? = nil, networks: [RawNetwork], vms: [RawVM]) {
+        self.location = location
+        self.version = version
+        self.name = name
+        self.labels = labels
+        self.helperImage = helperImage
+        self.networks = networks
+        self.vms = vms
+    }
 }

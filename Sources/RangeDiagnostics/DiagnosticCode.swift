@@ -65,4 +65,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case graphvizFailed = "graphviz-failed"
     /// An SVG or PNG picture without `--out` while standard output is a terminal.
     case terminalOutput = "terminal-output"
+    // Importing another tool's format (`rangectl import cyroid`); both are warnings.
+    /// What the source format has and a manifest cannot hold: kept as a comment where it stood.
+    case importDropped = "import-dropped"
+    /// A value changed to fit the manifest: a name rewritten to its rule, a size clamped to its bounds.
+    case importAdjusted = "import-adjusted"
 }

@@ -5,9 +5,10 @@ import RangeDiagnostics
 /// naming the path and the system's reason.
 enum OutputFile {
     /// Writes `bytes` to `path` (created or truncated) with `mode`; `what` names the content in
-    /// the message ("the plan", "the picture").
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, what: String) -> Diagnostic? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    /// the message ("the plan", "the picture"). `exclusive`: only a new file (O_EXCL), never one
+    /// that exists.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, what: String, exclusive: Bool = false) -> Diagnostic? {
+        let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC), mode)
         guard fd >= 0, fchmod(fd, mode) == 0, let f = fdopen(fd, "wb") else {
             if fd >= 0 { close(fd) }
             return failure(what, path)
