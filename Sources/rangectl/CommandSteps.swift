@@ -21,7 +21,9 @@ enum CommandSteps {
     /// The manifest read and compiled; its diagnostics printed in `format`; exit 1 when it is invalid.
     static func compiledManifest(_ file: String, hosts: [String] = [], format: DiagnosticsFormat) throws -> Compilation {
         let input = try ManifestInput.read(file).orExit(format)
-        let compilation = RangeCompiler.compile(input.bytes, file: input.displayName, hosts: hosts)
+        // With the lock file's pins, so that status shows the addresses plan and apply give.
+        let compilation = RangeCompiler.plan(RangeCompiler.parse(input.bytes, file: input.displayName), hosts: hosts,
+                                             lock: LockFileOptions.read(beside: file))
         Terminal.printDiagnostics(compilation.diagnostics, source: input, format: format)
         guard compilation.valid else { throw ExitCode(1) }
         return compilation
