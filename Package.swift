@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
+        // A range as a Compose file (docker-compose.yml text and what it cannot hold). No I/O.
+        .target(name: "ComposeExport", dependencies: ["Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "ComposeExport"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
@@ -56,6 +58,10 @@ let package = Package(
         ),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(name: "RangeGraphTests", dependencies: ["RangeGraph", "Planner", "Plan", "RangeDiagnostics", "TestSupport"]),
+        .testTarget(
+            name: "ComposeExportTests",
+            dependencies: ["ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

@@ -62,4 +62,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case graphvizFailed = "graphviz-failed"
     /// An SVG or PNG picture without `--out` while standard output is a terminal.
     case terminalOutput = "terminal-output"
+    // Exports (`export compose`).
+    /// A warning: something of the range the exported file cannot hold (routes, disk_gb, a swarm
+    /// `host:`, with Compose 1.29 the NIC order); written as a comment beside its service.
+    case exportDropped = "export-dropped"
 }
