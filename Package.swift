@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "ComposeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RangeGraphTests", dependencies: ["RangeGraph", "Planner", "Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(
             name: "ComposeExportTests",
-            dependencies: ["ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
+            dependencies: ["rangectl", "ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
