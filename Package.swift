@@ -35,12 +35,14 @@ let package = Package(
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
         // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
         .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
+        // A range as a Compose file (docker-compose.yml text and what it cannot hold). No I/O.
+        .target(name: "ComposeExport", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "Importers"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "Importers", "ComposeExport"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "Importers",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "Importers", "ComposeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +60,10 @@ let package = Package(
         ),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(name: "RangeGraphTests", dependencies: ["RangeGraph", "Planner", "Plan", "RangeDiagnostics", "TestSupport"]),
+        .testTarget(
+            name: "ComposeExportTests",
+            dependencies: ["rangectl", "ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

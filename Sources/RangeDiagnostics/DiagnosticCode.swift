@@ -70,4 +70,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case importDropped = "import-dropped"
     /// A value changed to fit the manifest: a name rewritten to its rule, a size clamped to its bounds.
     case importAdjusted = "import-adjusted"
+    // Exports (`export compose`).
+    /// A warning: something of the range the exported file cannot hold (routes, disk_gb, a swarm
+    /// `host:`, with Compose 1.29 the NIC order); written as a comment beside its service.
+    case exportDropped = "export-dropped"
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The text and JSON plan and the DOT and Mermaid graph of every example manifest, compared byte
+/// The text and JSON plan, the DOT and Mermaid graph and the Compose export (both targets) of every example manifest, compared byte
 /// for byte with checked-in goldens. Re-record on purpose with
 /// `RANGECTL_RECORD_GOLDEN=1 swift test --filter GoldenTests`, then review the diff; a golden
 /// file is never written when the variable is unset.
@@ -17,7 +17,7 @@ struct GoldenTests {
         #expect(Self.manifests.count >= 4)
         for m in Self.manifests {
             let base = URL(fileURLWithPath: m).deletingPathExtension().lastPathComponent
-            for ext in ["plan.txt", "plan.json", "graph.dot", "graph.mmd"] {
+            for ext in ["plan.txt", "plan.json", "graph.dot", "graph.mmd", "compose-v1.yml", "compose-v2.yml"] {
                 #expect(FileManager.default.fileExists(atPath: Self.goldenDir.appendingPathComponent("\(base).\(ext)").path), "no golden \(base).\(ext)")
             }
         }
@@ -58,6 +58,20 @@ struct GoldenTests {
         let result = try rangectl("graph", "--format", "mermaid", manifest)
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
         try compare(result.stdout, golden: "\(name(manifest)).graph.mmd")
+    }
+
+    @Test(arguments: manifests)
+    func composeV1(_ manifest: String) throws {
+        let result = try rangectl("export", "compose", manifest)
+        #expect(result.status == 0, "\(result.stderr)")
+        try compare(result.stdout, golden: "\(name(manifest)).compose-v1.yml")
+    }
+
+    @Test(arguments: manifests)
+    func composeV2(_ manifest: String) throws {
+        let result = try rangectl("export", "compose", "--target", "v2", manifest)
+        #expect(result.status == 0, "\(result.stderr)")
+        try compare(result.stdout, golden: "\(name(manifest)).compose-v2.yml")
     }
 
     func name(_ manifest: String) -> String {
