@@ -27,7 +27,9 @@ struct PullOptions: ParsableArguments {
             guard !json else { return }
             let on = outcome.need.host.map { " on \($0)" } ?? ""
             let what = outcome.need.helper ? "helper image" : "image"
-            Terminal.write(String(format: outcome.failure == nil ? "  + pulled \(what) \(outcome.need.image)\(on) (%.2fs)\n" : "  ! pull of \(what) \(outcome.need.image)\(on) FAILED after %.2fs\n", outcome.seconds))
+            let seconds = String(format: "%.2fs", outcome.seconds)
+            Terminal.write(outcome.failure == nil ? "  + pulled \(what) \(outcome.need.image)\(on) (\(seconds))\n"
+                                                  : "  ! pull of \(what) \(outcome.need.image)\(on) FAILED after \(seconds)\n")
         }
         let failures = outcomes.compactMap(\.failure)
         guard failures.isEmpty else {
