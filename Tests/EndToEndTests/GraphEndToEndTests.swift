@@ -25,7 +25,7 @@ extension EndToEnd {
             try range.converge("the range to draw")
             let live = try range.rangectl("graph", "--live", "--format", "mermaid")
             #expect(live.status == 0, "\(live.stderr)")
-            #expect(live.stdout.contains("    class vm0 running\n    class vm1 running\n"), "\(live.stdout)")
+            #expect(live.stdout.contains("    class vm0,vm1 running\n"), "\(live.stdout)")
             for label in ["eth0 10.200.93.10 (primary)", "eth1 10.200.94.10", "eth0 10.200.94.11 (primary)"] {
                 #expect(live.stdout.contains("|\"\(label)\"|"), "\(label) in \(live.stdout)")
             }
