@@ -25,7 +25,7 @@ public struct LockFile: Sendable, Equatable {
     }
 
     public var range: String
-    /// Sorted by VM (case-folded) and network.
+    /// Sorted by VM (case-folded) and network when made; in the file's order when read.
     public private(set) var entries: [Entry]
     /// The line of each entry in the file it was read from (1-based); empty when made in memory.
     public private(set) var lines: [Int] = []
