@@ -16,6 +16,8 @@ public indirect enum FieldType: Sendable {
     case command
     /// A list of objects.
     case objectList(ObjectSchema)
+    /// One object.
+    case object(ObjectSchema)
     /// A VM's interfaces: each item a network name or an interface object.
     case interfaceList(ObjectSchema)
 }
@@ -145,6 +147,18 @@ public enum ManifestSchema {
         ],
         exactlyOneOf: [["networks", "network"]])
 
+    /// Instance names become part of every engine name (`<range>-<instance>-<object>`).
+    public static let maxInstances = 4096
+
+    public static let instances = ObjectSchema(
+        name: "instances", summary: "Copies of the range, each re-based into its own block of `address_space` (one per student or team).",
+        fields: [
+            FieldSpec("names", .stringList(.resourceName), "Instance names, in order; each gets the next free block."),
+            FieldSpec("count", .integer(1...maxInstances), "Instead of names: this many instances, named \"01\" .. \"N\" (as many digits as N has, at least two)."),
+            FieldSpec("address_space", .string(nil), required: true, "IPv4 CIDR the instances' blocks are taken from; must not overlap the range's own subnets."),
+        ],
+        exactlyOneOf: [["names", "count"]])
+
     public static let root = ObjectSchema(
         name: "range", summary: "A rangectl range manifest, format version 1.",
         fields: [
@@ -154,5 +168,6 @@ public enum ManifestSchema {
             FieldSpec("helper_image", .string(.imageReference), default: .string(defaultHelperImage), "Image of the short-lived helper that sets VM routes (needs sh and ip)."),
             FieldSpec("networks", .objectList(network), required: true, "The range's networks."),
             FieldSpec("vms", .objectList(vm), required: true, "The range's VMs."),
+            FieldSpec("instances", .object(instances), "Several copies of the range on the same engines, each in its own address block."),
         ])
 }

@@ -15,6 +15,7 @@ public enum JSONSchemaGenerator {
             ("vm", .object(object(ManifestSchema.vm))),
             ("interface", .object(object(ManifestSchema.interface))),
             ("route", .object(object(ManifestSchema.route))),
+            ("instances", .object(object(ManifestSchema.instances))),
         ])))
         return .object(fields)
     }
@@ -67,6 +68,8 @@ public enum JSONSchemaGenerator {
                 .object([("type", .string("string")), ("minLength", .int(1))]),
                 .object([("type", .string("array")), ("minItems", .int(1)), ("items", .object([("type", anyScalar)]))]),
             ]))]
+        case let .object(schema):
+            return [("$ref", .string("#/$defs/\(schema.name)"))]
         case let .objectList(schema):
             return [("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/\(schema.name)"))]))]
         case let .interfaceList(schema):

@@ -52,7 +52,19 @@ public struct ManifestDecoder {
             }
         }
         return RawManifest(location: loc(root), version: version, name: name, labels: labels,
-                           helperImage: string(fields, F.Root.helperImage), networks: networks, vms: vms)
+                           helperImage: string(fields, F.Root.helperImage), networks: networks, vms: vms,
+                           instances: fields.node(F.Root.instances).flatMap { instances($0) })
+    }
+
+    private mutating func instances(_ node: NodeID) -> RawInstances? {
+        guard let f = readObject(node, ManifestSchema.instances, what: "'instances'") else { return nil }
+        let names: [Located<String>]? = f.node(F.Inst.names) == nil ? nil : stringList(f, F.Inst.names)
+        if f.node(F.Inst.names) != nil && f.node(F.Inst.count) != nil {
+            conflicting(F.Inst.count, with: F.Inst.names, f)
+        } else if f.node(F.Inst.names) == nil && f.node(F.Inst.count) == nil {
+            report(.missingField, "'instances' needs 'names' (a list) or 'count'", node)
+        }
+        return RawInstances(location: loc(node), names: names, count: integer(f, F.Inst.count), addressSpace: string(f, F.Inst.addressSpace))
     }
 
     private mutating func network(_ node: NodeID) -> RawNetwork? {
@@ -316,6 +328,11 @@ public struct ManifestDecoder {
             static let version = at(ManifestSchema.root, "version"), name = at(ManifestSchema.root, "name")
             static let labels = at(ManifestSchema.root, "labels"), helperImage = at(ManifestSchema.root, "helper_image")
             static let networks = at(ManifestSchema.root, "networks"), vms = at(ManifestSchema.root, "vms")
+            static let instances = at(ManifestSchema.root, "instances")
+        }
+        enum Inst {
+            static let names = at(ManifestSchema.instances, "names"), count = at(ManifestSchema.instances, "count")
+            static let addressSpace = at(ManifestSchema.instances, "address_space")
         }
         enum Net {
             static let name = at(ManifestSchema.network, "name"), subnet = at(ManifestSchema.network, "subnet")

@@ -113,6 +113,22 @@ public struct RawVM: Sendable {
     }
 }
 
+/// `instances:` as written: names (or a count) and the address space their blocks come from.
+public struct RawInstances: Sendable {
+    public var location: SourceLocation
+    /// The names as written (nil with `count`).
+    public var names: [Located<String>]?
+    public var count: Located<Int>?
+    public var addressSpace: Located<String>?
+
+    public init(location: SourceLocation, names: [Located<String>]?, count: Located<Int>?, addressSpace: Located<String>?) {
+        self.location = location
+        self.names = names
+        self.count = count
+        self.addressSpace = addressSpace
+    }
+}
+
 /// The manifest as written: shape-checked (keys, types, bounds, name formats), not yet validated
 /// as a whole. Only the planner turns it into a `DesiredRange`.
 public struct RawManifest: Sendable {
@@ -123,9 +139,12 @@ public struct RawManifest: Sendable {
     public var helperImage: Located<String>?
     public var networks: [RawNetwork]
     public var vms: [RawVM]
+    /// Copies of the range (nil: one range, as without the field).
+    public var instances: RawInstances?
 
     public init(location: SourceLocation, version: Located<Int>?, name: Located<String>?, labels: [RawPair] = [],
-                helperImage: Located<String>? = nil, networks: [RawNetwork], vms: [RawVM]) {
+                helperImage: Located<String>? = nil, networks: [RawNetwork], vms: [RawVM], instances: RawInstances? = nil) {
+        self.instances = instances
         self.location = location
         self.version = version
         self.name = name
