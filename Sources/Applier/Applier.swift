@@ -77,7 +77,7 @@ public final class Applier: @unchecked Sendable {
     private let lock = NSLock()
     private var stopping = false
     private var walk: GraphWalk?
-    /// The containers this apply created, by lower-cased hostname, for their start and routes.
+    /// The containers this apply created, by `DesiredVM.key`, for their start and routes.
     private var created: [String: String] = [:]
 
     public init(engine: ContainerEngine, desired: DesiredRange, cpus: Int, parallelism: Int,
@@ -158,7 +158,7 @@ public final class Applier: @unchecked Sendable {
         case let .createVM(vm):
             let (id, note) = try createContainer(vm)
             lock.lock()
-            created[vm.hostname.lowercased()] = id
+            created[vm.key] = id
             lock.unlock()
             return note
         case let .startVM(vm, id):
@@ -173,7 +173,7 @@ public final class Applier: @unchecked Sendable {
     private func createdContainer(_ vm: DesiredVM) throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        guard let id = created[vm.hostname.lowercased()] else {
+        guard let id = created[vm.key] else {
             throw EngineError.unsupported("internal error: \(vm.dockerName) was not created by this apply")
         }
         return id

@@ -32,7 +32,7 @@ public enum ComposeExporter {
     public static func export(_ desired: DesiredRange, target: ComposeTarget, placements: [ComposePlacement] = []) -> ComposeDocument {
         var diagnostics: [Diagnostic] = []
         var top: [YAMLBlock.Entry] = []
-        if target.projectName { top.append(.init("name", value(desired.name))) }
+        if target.projectName { top.append(.init("name", value(desired.copyName))) }
         if !desired.networks.isEmpty {
             top.append(.init("networks", .mapping(desired.networks.map { network($0, desired, target: target) })))
         }
@@ -45,9 +45,9 @@ public enum ComposeExporter {
         }
         top.append(.init("services", .mapping(services)))
         let header = [
-            "The range \(desired.name) as a Compose file, written by `rangectl export compose --target \(target.rawValue)`.",
+            "The range \(desired.copyName) as a Compose file, written by `rangectl export compose --target \(target.rawValue)`.",
             "For \(target.readers):",
-            "  " + target.upCommand(range: desired.name),
+            "  " + target.upCommand(range: desired.copyName),
             "Names as rangectl gives them on the engine; addresses as `rangectl plan --offline` assigns them (with the lock file).",
             "What Compose cannot express is written as a comment beside its service.",
         ]

@@ -109,8 +109,8 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// container's addresses cannot be seen on Podman).
     static func podmanAddress(network: String, runtime: IPv4Address?, labels: [String: String]) -> IPv4Address? {
         if let runtime { return runtime }
-        guard let range = labels[RangeLabels.range] else { return nil }
-        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(range, $0.network) == network }
+        guard let prefix = RangeLabels.enginePrefix(labels) else { return nil }
+        return SpecEncoding.interfaces(label: labels[RangeLabels.interfaces] ?? "").first { EngineNames.object(prefix, $0.network) == network }
             .flatMap { IPv4Address($0.ip) }
     }
 

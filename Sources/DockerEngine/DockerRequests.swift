@@ -70,10 +70,10 @@ struct DockerRequests: Sendable {
     func createContainer(_ vm: DesiredVM, range: DesiredRange, labels: [KeyValue], cpus: Int) -> JSONValue {
         var endpoints: [(String, JSONValue)] = []
         for (k, i) in vm.interfaces.enumerated().prefix(interfacesAtCreate(vm)) {
-            endpoints.append((EngineNames.object(range.name, i.network), endpointConfig(i, index: k)))
+            endpoints.append((range.engineNetwork(of: i, on: vm), endpointConfig(i, index: k)))
         }
         var hostConfig: [(String, JSONValue)] = [
-            ("NetworkMode", .string(EngineNames.object(range.name, vm.interfaces[0].network))),
+            ("NetworkMode", .string(range.engineNetwork(of: vm.interfaces[0], on: vm))),
             ("NanoCpus", .int(min(vm.cpu, cpus) * 1_000_000_000)),
             ("Memory", .int(vm.ramMB * 1_048_576)),
             ("Privileged", .bool(vm.privileged)),
@@ -95,7 +95,7 @@ struct DockerRequests: Sendable {
     /// `POST /networks/<network>/connect` for each NIC not given at create, in manifest order.
     func connects(_ vm: DesiredVM, range: DesiredRange, containerID: String) -> [(network: String, body: JSONValue)] {
         vm.interfaces.enumerated().dropFirst(interfacesAtCreate(vm)).map { k, i in
-            (EngineNames.object(range.name, i.network),
+            (range.engineNetwork(of: i, on: vm),
              .object([("Container", .string(containerID)), ("EndpointConfig", endpointConfig(i, index: k))]))
         }
     }

@@ -59,12 +59,12 @@ extension ContainerEngine {
     public func observe() throws -> EngineInventory {
         var inventory = try inventory()
         let marked = Set(inventory.containers.compactMap { c in
-            c.labels[RangeLabels.routesOf].flatMap { of in c.labels[RangeLabels.range].map { "\($0)/\(of.lowercased())" } }
+            c.labels[RangeLabels.routesOf].flatMap { of in RangeLabels.enginePrefix(c.labels).map { "\($0)/\(of.lowercased())" } }
         })
         for i in inventory.containers.indices where inventory.containers[i].state == .running {
             let c = inventory.containers[i]
-            guard let vm = c.labels[RangeLabels.vm], let range = c.labels[RangeLabels.range],
-                  marked.contains("\(range)/\(vm.lowercased())") else { continue }
+            guard let vm = c.labels[RangeLabels.vm], let prefix = RangeLabels.enginePrefix(c.labels),
+                  marked.contains("\(prefix)/\(vm.lowercased())") else { continue }
             inventory.containers[i].startedAt = try startedAt(container: c.id)
         }
         return inventory
@@ -81,7 +81,7 @@ public enum RouteSetting {
     public static func markerName(_ vm: DesiredVM) -> String { EngineNames.routesMarker(vm.dockerName) }
 
     public static func markerLabels(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> [KeyValue] {
-        RangeLabels.common(range: range.name, manifestLabels: range.labels) + [
+        RangeLabels.common(range: range.name, instance: vm.instance, manifestLabels: range.labels) + [
             KeyValue(RangeLabels.routesOf, vm.hostname),
             KeyValue(RangeLabels.routes, SpecEncoding.routes(vm)),
             KeyValue(RangeLabels.routesSet, "\(containerID)@\(startedAt)"),

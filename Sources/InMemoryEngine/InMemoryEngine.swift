@@ -182,7 +182,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
             }
             let id = newID()
             containers.append(Container(id: id, name: vm.dockerName, labels: Self.dict(labels), image: vm.image, running: false, started: false,
-                                        endpoints: vm.interfaces.map { (EngineNames.object(range.name, $0.network), $0.ip.description) }))
+                                        endpoints: vm.interfaces.map { (range.engineNetwork(of: $0, on: vm), $0.ip.description) }))
             return id
         }
     }

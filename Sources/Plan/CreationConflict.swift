@@ -31,7 +31,7 @@ public enum CreationConflict {
         let expected = SpecEncoding.vmLabels(vm, range: range)
         guard live.isOwned(by: range.name),
               matches(live.labels, expected, [RangeLabels.vm, RangeLabels.specHash, RangeLabels.interfaces]) else { return .report }
-        let planned = Set(vm.interfaces.map { EngineAddress(network: EngineNames.object(range.name, $0.network), ip: $0.ip) })
+        let planned = Set(vm.interfaces.map { EngineAddress(network: range.engineNetwork(of: $0, on: vm), ip: $0.ip) })
         let attached = live.endpoints.compactMap { e in e.configuredIP.map { EngineAddress(network: e.network, ip: $0) } }
         if Set(attached) == planned && live.endpoints.count == planned.count { return .adopt(id: live.id) }
         return live.state == .created ? .recreate(id: live.id) : .report

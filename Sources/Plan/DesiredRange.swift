@@ -28,9 +28,12 @@ public struct DesiredNetwork: Hashable, Sendable {
     /// On a swarm: the overlay's dynamic range, kept for the nodes' load-balancer addresses
     /// (`SwarmAddresses`); nil on one engine.
     public var swarmRange: IPv4Subnet?
+    /// The instance it belongs to (nil: the manifest has no `instances:`).
+    public var instance: String?
 
     public init(name: String, dockerName: String, subnet: IPv4Subnet, gateway: IPv4Address, reserved: Int, internal: Bool,
-                router: String? = nil, bridgeIP: IPv4Address? = nil, location: SourceLocation? = nil) {
+                router: String? = nil, bridgeIP: IPv4Address? = nil, location: SourceLocation? = nil, instance: String? = nil) {
+        self.instance = instance
         self.name = name
         self.dockerName = dockerName
         self.subnet = subnet
@@ -48,6 +51,9 @@ public struct DesiredNetwork: Hashable, Sendable {
     /// Whether the engine's own `internal` flag is set. A routed segment never is: the engine would
     /// drop the traffic its router forwards (ENGINE.md); it is kept off the internet by having no NAT.
     public var engineInternal: Bool { `internal` && router == nil }
+
+    /// Its name made unique across instances (`EngineNames.key`).
+    public var key: String { EngineNames.key(name, instance: instance) }
 }
 
 /// One NIC of a VM, its address decided: `eth0` is the primary and carries the default route.
@@ -108,10 +114,14 @@ public struct DesiredVM: Hashable, Sendable {
     public var diskGBLocation: SourceLocation?
     /// The swarm node it runs on when the range spans several engines (nil: one engine).
     public var host: String?
+    /// The instance it belongs to (nil: the manifest has no `instances:`).
+    public var instance: String?
 
     public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
                 capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface],
-                routes: [DesiredRoute] = [], location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil, host: String? = nil) {
+                routes: [DesiredRoute] = [], location: SourceLocation? = nil, diskGBLocation: SourceLocation? = nil, host: String? = nil,
+                instance: String? = nil) {
+        self.instance = instance
         self.host = host
         self.routes = routes
         self.location = location
@@ -129,6 +139,23 @@ public struct DesiredVM: Hashable, Sendable {
         self.command = command
         self.interfaces = interfaces
     }
+
+    /// Its hostname case-folded (hostnames are unique that way) and made unique across instances.
+    public var key: String { EngineNames.key(hostname.lowercased(), instance: instance) }
+
+    /// Its hostname as written, made unique across instances: operation ids (`create-vm:alice/web`).
+    public var idKey: String { EngineNames.key(hostname, instance: instance) }
+}
+
+/// One instance of a range and the block of the address space its addresses were moved into.
+public struct InstanceBlock: Hashable, Sendable {
+    public var name: String
+    public var block: IPv4Subnet
+
+    public init(name: String, block: IPv4Subnet) {
+        self.name = name
+        self.block = block
+    }
 }
 
 /// The whole validated, address-complete range: what the engine should hold. Order is manifest order.
@@ -139,8 +166,16 @@ public struct DesiredRange: Hashable, Sendable {
     public var vms: [DesiredVM]
     /// The image of the helper that sets routes inside VMs.
     public var helperImage: String
+    /// With `instances:`: each instance (in the order written) and its block; the networks and
+    /// VMs are then every instance's, in that order. Empty without `instances:`.
+    public var instances: [InstanceBlock] = []
+    /// With `--instance`: the instances a plan acts on (only their objects on the engine are
+    /// looked at, so the others' are neither changed nor deleted); nil: the whole range.
+    public var instanceScope: [String]?
 
-    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest") {
+    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest",
+                instances: [InstanceBlock] = []) {
+        self.instances = instances
         self.name = name
         self.labels = labels
         self.networks = networks
@@ -149,4 +184,18 @@ public struct DesiredRange: Hashable, Sendable {
     }
 
     public var interfaceCount: Int { vms.reduce(0) { $0 + $1.interfaces.count } }
+
+    /// The name of the copy this is: `<range>-<instance>` when narrowed to one instance (`graph`
+    /// and `export compose` show one copy), else the range's name.
+    public var copyName: String {
+        instances.count == 1 && instanceScope != nil ? EngineNames.prefix(name, instance: instances[0].name) : name
+    }
+
+    /// The engine's name of network `network` of `instance` (of the range itself when nil).
+    public func engineNetwork(_ network: String, instance: String?) -> String {
+        EngineNames.object(EngineNames.prefix(name, instance: instance), network)
+    }
+
+    /// The engine's name of the network an interface of `vm` is on.
+    public func engineNetwork(of i: DesiredInterface, on vm: DesiredVM) -> String { engineNetwork(i.network, instance: vm.instance) }
 }

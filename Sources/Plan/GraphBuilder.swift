@@ -1,4 +1,5 @@
-/// The range's networks on the engine, matched to the manifest's by their network label.
+/// The range's networks on the engine, matched to the manifest's by their network label (and
+/// instance label: keys are `EngineNames.key`).
 struct NetworkMatch {
     var byName: [String: ObservedNetwork] = [:]
     /// Further copies of a name (the first one wins): deleted.
@@ -6,8 +7,7 @@ struct NetworkMatch {
 
     init(_ observed: ObservedRange) {
         for n in observed.networks {
-            let key = n.labels[RangeLabels.network] ?? n.name
-            if byName[key] == nil { byName[key] = n } else { extra.append(n) }
+            if byName[n.key] == nil { byName[n.key] = n } else { extra.append(n) }
         }
     }
 }
@@ -25,9 +25,10 @@ struct ContainerMatch {
             if c.labels[RangeLabels.helper] != nil {
                 leftovers.append(c)
             } else if let of = c.labels[RangeLabels.routesOf] {
-                if markers[of.lowercased()] == nil { markers[of.lowercased()] = c } else { leftovers.append(c) }
+                let key = EngineNames.key(of.lowercased(), instance: c.instance)
+                if markers[key] == nil { markers[key] = c } else { leftovers.append(c) }
             } else {
-                let key = (c.labels[RangeLabels.vm] ?? c.name).lowercased()
+                let key = EngineNames.key((c.labels[RangeLabels.vm] ?? c.name).lowercased(), instance: c.instance)
                 if byVM[key] == nil { byVM[key] = c } else { extra.append(c) }
             }
         }
@@ -72,7 +73,7 @@ struct GraphBuilder {
     private var removalsOnNetwork: [String: [String]] = [:]        // engine network name -> nodes
     private var removalHoldingAddress: [EngineAddress: String] = [:]
     private var removedNetworks: [(name: String, subnet: IPv4Subnet?, node: String)] = []
-    private var createOfNetwork: [String: String] = [:]           // manifest network name -> node
+    private var createOfNetwork: [String: String] = [:]           // manifest network key -> node
 
     init(capabilities: EngineCapabilities) {
         serialRemovals = !capabilities.exactEndpointCount
@@ -97,39 +98,39 @@ struct GraphBuilder {
 
     mutating func createNetwork(_ n: DesiredNetwork, cause: String) {
         let after = removedNetworks.filter { $0.name == n.dockerName || ($0.subnet?.overlaps(n.subnet) ?? false) }.map(\.node)
-        createOfNetwork[n.name] = graph.append(PlannedOperation(id: "create-network:\(n.name)", operation: .createNetwork(n),
+        createOfNetwork[n.key] = graph.append(PlannedOperation(id: "create-network:\(n.key)", operation: .createNetwork(n),
                                                                 cause: cause, dependsOn: after))
     }
 
-    mutating func vm(_ step: VMStep, range: String) {
+    mutating func vm(_ step: VMStep, range: DesiredRange) {
         let vm = step.vm
         switch step.action {
         case let .create(_, cause):
             var after: [String] = []
             for i in vm.interfaces {
-                if let created = createOfNetwork[i.network] { after.append(created) }
-                let network = EngineNames.object(range, i.network)
+                if let created = createOfNetwork[EngineNames.key(i.network, instance: vm.instance)] { after.append(created) }
+                let network = range.engineNetwork(of: i, on: vm)
                 if let holder = removalHoldingAddress[EngineAddress(network: network, ip: i.ip)] { after.append(holder) }
                 if serialRemovals, let last = removalsOnNetwork[network]?.last { after.append(last) }
             }
             if let holder = removalOfContainer[vm.dockerName] { after.append(holder) }
-            let create = graph.append(PlannedOperation(id: "create-vm:\(vm.hostname)", operation: .createVM(vm), cause: cause,
+            let create = graph.append(PlannedOperation(id: "create-vm:\(vm.idKey)", operation: .createVM(vm), cause: cause,
                                                        dependsOn: Self.unique(after)))
-            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.hostname)", operation: .startVM(vm, id: nil),
+            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: nil),
                                                       cause: "created by this apply", dependsOn: [create]))
             guard !vm.routes.isEmpty else { return }
             let marker = step.marker.flatMap { removalOfContainer[$0.name] }
-            graph.append(PlannedOperation(id: "set-routes:\(vm.hostname)", operation: .setRoutes(vm, id: nil),
+            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: nil),
                                           cause: "routes " + vm.routes.map(\.description).joined(separator: ", "),
                                           dependsOn: [start] + (marker.map { [$0] } ?? [])))
         case let .start(id, cause):
-            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.hostname)", operation: .startVM(vm, id: id),
+            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: id),
                                                       cause: cause, dependsOn: []))
             guard !vm.routes.isEmpty else { return }
-            graph.append(PlannedOperation(id: "set-routes:\(vm.hostname)", operation: .setRoutes(vm, id: id),
+            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: id),
                                           cause: "routes " + vm.routes.map(\.description).joined(separator: ", "), dependsOn: [start]))
         case let .setRoutes(id, cause):
-            graph.append(PlannedOperation(id: "set-routes:\(vm.hostname)", operation: .setRoutes(vm, id: id), cause: cause, dependsOn: []))
+            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: id), cause: cause, dependsOn: []))
         }
     }
 

@@ -1,5 +1,5 @@
-/// Many copies of one range, each re-based into its own block of an address space (issue 13's
-/// core; the manifest's `instances:` and the commands are not wired to it yet). Pure.
+/// Many copies of one range, each re-based into its own block of an address space (the
+/// manifest's `instances:`). Pure.
 ///
 /// The range's *span* is the smallest aligned block that covers all its subnets; instance k gets
 /// the k-th block of the span's size in the address space, unless a pin (from the lock file or
@@ -70,14 +70,15 @@ public enum InstanceSpace {
     }
 
     /// The range as instance `instance` in `block`: every subnet, gateway, bridge address, swarm
-    /// range, interface address, route target inside the span and route gateway re-based; the
-    /// range and its objects named `<range>-<instance>`, `<range>-<instance>-<object>`.
+    /// range, interface address, route target inside the span and route gateway re-based; every
+    /// network and VM marked as the instance's and named `<range>-<instance>-<object>` on the engine.
     public static func instance(_ desired: DesiredRange, named instance: String, span: IPv4Subnet, block: IPv4Subnet) -> DesiredRange {
         var out = desired
-        out.name = EngineNames.object(desired.name, instance)
+        let prefix = EngineNames.prefix(desired.name, instance: instance)
         out.networks = desired.networks.map { n in
             var n = n
-            n.dockerName = EngineNames.object(out.name, n.name)
+            n.instance = instance
+            n.dockerName = EngineNames.object(prefix, n.name)
             n.subnet = rebase(n.subnet, from: span, to: block)
             n.gateway = rebase(n.gateway, from: span, to: block)
             n.bridgeIP = n.bridgeIP.map { rebase($0, from: span, to: block) }
@@ -86,7 +87,8 @@ public enum InstanceSpace {
         }
         out.vms = desired.vms.map { vm in
             var vm = vm
-            vm.dockerName = EngineNames.object(out.name, vm.hostname)
+            vm.instance = instance
+            vm.dockerName = EngineNames.object(prefix, vm.hostname)
             vm.interfaces = vm.interfaces.map { i in
                 var i = i
                 i.ip = rebase(i.ip, from: span, to: block)

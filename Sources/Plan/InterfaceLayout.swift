@@ -21,7 +21,7 @@ public enum InterfaceLayout: String, Hashable, Sendable {
             return vm.interfaces.sorted { a, b in
                 let (ia, ib) = (internalNetworks.contains(a.network), internalNetworks.contains(b.network))
                 if ia != ib { return !ia }
-                return EngineNames.object(desired.name, a.network).utf8.lexicographicallyPrecedes(EngineNames.object(desired.name, b.network).utf8)
+                return desired.engineNetwork(of: a, on: vm).utf8.lexicographicallyPrecedes(desired.engineNetwork(of: b, on: vm).utf8)
             }
         }
     }

@@ -16,7 +16,7 @@ public struct LiveDecision: Sendable {
     public init(_ compiled: DesiredRange, _ inventory: EngineInventory, pulling: Bool = false) {
         desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
         diagnostics = Preflight.check(desired, inventory, pulling: pulling)
-        let observed = inventory.observed(range: desired.name)
+        let observed = inventory.observed(desired)
         reconciliation = diagnostics.hasErrors ? .none : Reconciler.reconcile(desired, observed, inventory.capabilities)
         fingerprint = observed.fingerprint
     }

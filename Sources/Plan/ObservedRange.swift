@@ -23,6 +23,12 @@ public struct ObservedNetwork: Hashable, Sendable {
     public func isOwned(by range: String) -> Bool {
         labels[RangeLabels.range] == range && labels[RangeLabels.managed] == "true"
     }
+
+    /// The instance of the range it belongs to (nil: the range has no instances, or had none).
+    public var instance: String? { labels[RangeLabels.instance] }
+
+    /// Its network label made unique across instances, as `DesiredNetwork.key` (its name without a label).
+    public var key: String { EngineNames.key(labels[RangeLabels.network] ?? name, instance: instance) }
 }
 
 /// One endpoint of a container: the engine network's name and the *configured* address
@@ -72,6 +78,9 @@ public struct ObservedContainer: Hashable, Sendable {
     public func isOwned(by range: String) -> Bool {
         labels[RangeLabels.range] == range && labels[RangeLabels.managed] == "true"
     }
+
+    /// The instance of the range it belongs to (nil: the range has no instances, or had none).
+    public var instance: String? { labels[RangeLabels.instance] }
 
     /// The interfaces rangectl gave this container, from its label: (network, address) in order;
     /// an address that does not parse (a label edited by hand) is nil.
@@ -132,10 +141,21 @@ public struct EngineInventory: Hashable, Sendable {
 
     public var interfaceLayout: InterfaceLayout { capabilities.interfaceLayout }
 
+    /// The objects a plan of `desired` looks at: the range's, or with an instance scope those of its instances.
+    public func observed(_ desired: DesiredRange) -> ObservedRange {
+        observed(range: desired.name, instances: desired.instanceScope.map(Set.init))
+    }
+
     /// The objects owned by `range`; its lock is not part of it (it changes every run).
-    public func observed(range: String) -> ObservedRange {
-        ObservedRange(range: range, networks: networks.filter { $0.isOwned(by: range) },
-                      containers: containers.filter { $0.isOwned(by: range) && $0.labels[RangeLabels.lockToken] == nil })
+    /// `instances`: only the objects of these instances (and route helpers an interrupted apply
+    /// left, whoever's they were); nil: every object of the range.
+    public func observed(range: String, instances: Set<String>? = nil) -> ObservedRange {
+        func selected(_ instance: String?, _ labels: [String: String]) -> Bool {
+            guard let instances else { return true }
+            return labels[RangeLabels.helper] != nil || instance.map(instances.contains) == true
+        }
+        return ObservedRange(range: range, networks: networks.filter { $0.isOwned(by: range) && selected($0.instance, $0.labels) },
+                             containers: containers.filter { $0.isOwned(by: range) && $0.labels[RangeLabels.lockToken] == nil && selected($0.instance, $0.labels) })
     }
 }
 
@@ -153,10 +173,10 @@ public struct ObservedRange: Hashable, Sendable {
 
     /// Addresses rangectl assigned to existing VMs (from their labels, not from what may have been
     /// changed by hand), for the planner to keep.
-    public var assignedAddresses: [(hostname: String, network: String, ip: IPv4Address)] {
-        containers.flatMap { c -> [(hostname: String, network: String, ip: IPv4Address)] in
+    public var assignedAddresses: [(instance: String?, hostname: String, network: String, ip: IPv4Address)] {
+        containers.flatMap { c -> [(instance: String?, hostname: String, network: String, ip: IPv4Address)] in
             guard let vm = c.labels[RangeLabels.vm] else { return [] }
-            return c.assignedInterfaces.compactMap { i in i.ip.map { (vm, i.network, $0) } }
+            return c.assignedInterfaces.compactMap { i in i.ip.map { (c.instance, vm, i.network, $0) } }
         }
     }
 

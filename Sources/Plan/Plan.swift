@@ -42,8 +42,11 @@ public struct Change: Hashable, Sendable {
     public var kind: ResourceKind
     public var name: String
     public var detail: [String]
+    /// The instance whose object it is (nil without `instances:`).
+    public var instance: String?
 
-    public init(_ action: ChangeAction, _ kind: ResourceKind, _ name: String, detail: [String] = []) {
+    public init(_ action: ChangeAction, _ kind: ResourceKind, _ name: String, detail: [String] = [], instance: String? = nil) {
+        self.instance = instance
         self.action = action
         self.kind = kind
         self.name = name
@@ -98,8 +101,8 @@ public struct Plan: Sendable {
     public static func offline(_ desired: DesiredRange, diagnostics: [Diagnostic]) -> Plan {
         var changes: [Change] = []
         changes.reserveCapacity(desired.networks.count + desired.vms.count)
-        for n in desired.networks { changes.append(Change(.create, .network, n.name)) }
-        for i in desired.vms.indices { changes.append(Change(.create, .vm, desired.vms[i].hostname)) }
+        for n in desired.networks { changes.append(Change(.create, .network, n.name, instance: n.instance)) }
+        for i in desired.vms.indices { changes.append(Change(.create, .vm, desired.vms[i].hostname, instance: desired.vms[i].instance)) }
         return Plan(range: desired.name, diagnostics: diagnostics, desired: desired, changes: changes)
     }
 }

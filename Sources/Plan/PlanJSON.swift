@@ -47,6 +47,25 @@ public enum PlanJSON {
         map(desired?.labels ?? [], into: &w)
         w.field("helper_image")
         if let desired { w.string(desired.helperImage) } else { w.null() }
+        if let desired, !desired.instances.isEmpty {
+            w.field("instances")
+            w.beginArray()
+            for i in desired.instances {
+                w.beginObject()
+                w.field("name")
+                w.string(i.name)
+                w.field("block")
+                w.rawString { i.block.write(into: &$0) }
+                w.endObject()
+            }
+            w.endArray()
+        }
+        if let scope = desired?.instanceScope {
+            w.field("instance_scope")
+            w.beginArray()
+            for name in scope { w.string(name) }
+            w.endArray()
+        }
         w.field("networks")
         w.beginArray()
         for n in desired?.networks ?? [] { network(n, into: &w) }
@@ -84,6 +103,7 @@ public enum PlanJSON {
         w.beginObject()
         w.field("name")
         w.string(n.name)
+        instance(n.instance, into: &w)
         w.field("docker_name")
         w.string(n.dockerName)
         w.field("subnet")
@@ -109,6 +129,7 @@ public enum PlanJSON {
         w.beginObject()
         w.field("hostname")
         w.string(v.hostname)
+        instance(v.instance, into: &w)
         w.field("docker_name")
         w.string(v.dockerName)
         if let host = v.host {
@@ -189,6 +210,7 @@ public enum PlanJSON {
         w.string(c.kind.rawValue)
         w.field("name")
         w.string(c.name)
+        instance(c.instance, into: &w)
         if !c.detail.isEmpty {
             w.field("detail")
             w.beginArray()
@@ -215,6 +237,13 @@ public enum PlanJSON {
         for d in node.dependsOn { w.string(d) }
         w.endArray()
         w.endObject()
+    }
+
+    /// `"instance"` on a network, VM or change of an instance (absent without `instances:`).
+    static func instance(_ name: String?, into w: inout JSONWriter) {
+        guard let name else { return }
+        w.field("instance")
+        w.string(name)
     }
 
     static func map(_ pairs: [KeyValue], into w: inout JSONWriter) {
@@ -271,7 +300,7 @@ public struct SavedPlan: Sendable {
             var bridge: IPv4Address?
             if case let .string(b)? = n["bridge_ip"] { bridge = IPv4Address(b) }
             var network = DesiredNetwork(name: name, dockerName: docker, subnet: subnet, gateway: gateway, reserved: reserved,
-                                         internal: isInternal, router: router, bridgeIP: bridge)
+                                         internal: isInternal, router: router, bridgeIP: bridge, instance: string(n["instance"]))
             if case let .string(block)? = n["swarm_range"] { network.swarmRange = try? IPv4Subnet.parse(block, allowedPrefixes: 0...32).get() }
             networks.append(network)
         }
@@ -309,7 +338,7 @@ public struct SavedPlan: Sendable {
             }
             vms.append(DesiredVM(hostname: hostname, dockerName: docker, image: image, cpu: cpu, ramMB: ram, diskGB: disk,
                                  privileged: privileged, capAdd: strings(caps) ?? [], sysctls: sysctls, env: env,
-                                 command: command, interfaces: interfaces, routes: routes, host: hostOf(v)))
+                                 command: command, interfaces: interfaces, routes: routes, host: hostOf(v), instance: string(v["instance"])))
         }
         var changes: [Change] = []
         for c in changeItems {
@@ -319,11 +348,23 @@ public struct SavedPlan: Sendable {
             }
             var detail: [String] = []
             if case let .array(d)? = c["detail"] { detail = strings(d) ?? [] }
-            changes.append(Change(action, kind, name, detail: detail))
+            changes.append(Change(action, kind, name, detail: detail, instance: string(c["instance"])))
         }
         var helper = "busybox:latest"
         if case let .string(h)? = document["helper_image"] { helper = h }
-        let desired = DesiredRange(name: range, labels: pairs(document["labels"]) ?? [], networks: networks, vms: vms, helperImage: helper)
+        var instances: [InstanceBlock] = []
+        if case let .array(items)? = document["instances"] {
+            for i in items {
+                guard let name = string(i["name"]), let text = string(i["block"]),
+                      case let .success(block) = IPv4Subnet.parse(text, allowedPrefixes: 0...32) else {
+                    return .failure(SavedPlanError("an instance of the saved plan is incomplete"))
+                }
+                instances.append(InstanceBlock(name: name, block: block))
+            }
+        }
+        var desired = DesiredRange(name: range, labels: pairs(document["labels"]) ?? [], networks: networks, vms: vms, helperImage: helper,
+                                   instances: instances)
+        if case let .array(scope)? = document["instance_scope"] { desired.instanceScope = strings(scope) }
         return .success(SavedPlan(desired: desired, changes: changes, fingerprint: fingerprint))
     }
 
@@ -332,6 +373,11 @@ public struct SavedPlan: Sendable {
     /// A VM's swarm node, when the plan spans several engines.
     static func hostOf(_ vm: JSONValue) -> String? {
         if case let .string(host)? = vm["host"] { return host }
+        return nil
+    }
+
+    static func string(_ value: JSONValue?) -> String? {
+        if case let .string(s)? = value { return s }
         return nil
     }
 

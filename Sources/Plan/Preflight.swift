@@ -32,7 +32,7 @@ public enum Preflight {
                 out.append(.error(.nameConflict, "container \(vm.dockerName) already exists on the engine (id \(other.id.prefix(12))) and is not managed by range \(range); rename the VM or remove the other one", at: vm.location))
             }
             for i in vm.interfaces {
-                if let holder = foreignHolders[EngineAddress(network: EngineNames.object(range, i.network), ip: i.ip)] {
+                if let holder = foreignHolders[EngineAddress(network: desired.engineNetwork(of: i, on: vm), ip: i.ip)] {
                     out.append(.error(.ipInUse, "address \(i.ip) that \(vm.hostname) needs on network '\(i.network)' is held by container \(holder), which range \(range) does not own and never touches; free the address or give \(vm.hostname) another", at: vm.location))
                 }
             }

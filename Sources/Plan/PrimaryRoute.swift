@@ -12,12 +12,12 @@ public enum PrimaryRoute {
         guard layout != .manifest else { return desired }
         let internalNetworks = Preflight.engineInternal(desired)
         var networks: [String: DesiredNetwork] = [:]
-        for n in desired.networks where networks[n.name] == nil { networks[n.name] = n }
+        for n in desired.networks where networks[n.key] == nil { networks[n.key] = n }
         var out = desired
         for i in out.vms.indices {
             let vm = out.vms[i]
             guard vm.interfaces.count > 1, !vm.routes.contains(where: { $0.to == "default" }),
-                  let primary = networks[vm.interfaces[0].network], !internalNetworks.contains(primary.name) else { continue }
+                  let primary = networks[EngineNames.key(vm.interfaces[0].network, instance: vm.instance)], !internalNetworks.contains(primary.name) else { continue }
             guard layout.defaultRouteNetwork(vm, desired, internal: internalNetworks) != primary.name else { continue }
             out.vms[i].routes.insert(DesiredRoute(to: "default", via: primary.engineGateway, implicit: true), at: 0)
         }

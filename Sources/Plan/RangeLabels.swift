@@ -7,6 +7,8 @@ public enum RangeLabels {
     public static let managed = "io.rangectl.managed"
     public static let network = "io.rangectl.network"
     public static let vm = "io.rangectl.vm"
+    /// The instance an object belongs to, when the manifest has `instances:` (absent otherwise).
+    public static let instance = "io.rangectl.instance"
     /// A hash of everything in an object's spec that needs a re-create to change.
     public static let specHash = "io.rangectl.spec-hash"
     /// The spec fields themselves (secrets hashed), so a plan can say which one changed.
@@ -32,8 +34,13 @@ public enum RangeLabels {
     public static let lockSince = "io.rangectl.lock-since"
     public static let lockExpires = "io.rangectl.lock-expires"
 
-    /// The labels every object of `range` carries, the manifest's own labels first.
-    public static func common(range: String, manifestLabels: [KeyValue]) -> [KeyValue] {
-        manifestLabels + [KeyValue(Self.range, range), KeyValue(managed, "true")]
+    /// The labels every object of `range` (of its `instance`, if any) carries, the manifest's own labels first.
+    public static func common(range: String, instance: String? = nil, manifestLabels: [KeyValue]) -> [KeyValue] {
+        manifestLabels + [KeyValue(Self.range, range)] + (instance.map { [KeyValue(Self.instance, $0)] } ?? []) + [KeyValue(managed, "true")]
+    }
+
+    /// The engine name prefix of an object with these labels (see `EngineNames.prefix`); nil without a range label.
+    public static func enginePrefix(_ labels: [String: String]) -> String? {
+        labels[range].map { EngineNames.prefix($0, instance: labels[instance]) }
     }
 }

@@ -25,7 +25,7 @@ public enum Reconciler {
         var networks = NetworkMatch(observed)
         var containers = ContainerMatch(observed)
         let networkSteps = decideNetworks(desired, &networks, &changes)
-        let fresh = Set(networkSteps.map(\.network.name))
+        let fresh = Set(networkSteps.map(\.network.key))
         let vmSteps = decideVMs(desired, &containers, fresh: fresh, &changes)
 
         // Removals first, containers before networks (each network's removal waits only for the
@@ -37,7 +37,7 @@ public enum Reconciler {
             if let marker = step.marker { graph.removeContainer(marker, cause: "routes marker of \(step.vm.hostname), which is created again") }
         }
         for c in (Array(containers.byVM.values) + containers.extra).sorted(byName: \.name) {
-            changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name))
+            changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name, instance: c.instance))
             graph.removeContainer(c, cause: "not in the manifest")
         }
         for c in Array(containers.markers.values).sorted(byName: \.name) {
@@ -49,11 +49,11 @@ public enum Reconciler {
         }
         for step in networkSteps { if let live = step.replacing { graph.removeNetwork(live, cause: step.cause) } }
         for n in (Array(networks.byName.values) + networks.extra).sorted(byName: \.name) {
-            changes.append(Change(.delete, .network, n.labels[RangeLabels.network] ?? n.name))
+            changes.append(Change(.delete, .network, n.labels[RangeLabels.network] ?? n.name, instance: n.instance))
             graph.removeNetwork(n, cause: "not in the manifest")
         }
         for step in networkSteps { graph.createNetwork(step.network, cause: step.cause) }
-        for step in vmSteps { graph.vm(step, range: desired.name) }
+        for step in vmSteps { graph.vm(step, range: desired) }
         return Reconciliation(changes: changes, graph: graph.graph)
     }
 
@@ -62,14 +62,14 @@ public enum Reconciler {
     static func decideNetworks(_ desired: DesiredRange, _ networks: inout NetworkMatch, _ changes: inout [Change]) -> [NetworkStep] {
         var steps: [NetworkStep] = []
         for n in desired.networks {
-            guard let live = networks.byName.removeValue(forKey: n.name) else {
-                changes.append(Change(.create, .network, n.name))
+            guard let live = networks.byName.removeValue(forKey: n.key) else {
+                changes.append(Change(.create, .network, n.name, instance: n.instance))
                 steps.append(NetworkStep(network: n, replacing: nil, cause: "not on the engine"))
                 continue
             }
             let causes = networkCauses(n, live, desired: desired)
             if !causes.isEmpty {
-                changes.append(Change(.replace, .network, n.name, detail: causes))
+                changes.append(Change(.replace, .network, n.name, detail: causes, instance: n.instance))
                 steps.append(NetworkStep(network: n, replacing: live, cause: "re-created: " + causes.joined(separator: "; ")))
             }
         }
@@ -81,9 +81,9 @@ public enum Reconciler {
     static func decideVMs(_ desired: DesiredRange, _ containers: inout ContainerMatch, fresh: Set<String>, _ changes: inout [Change]) -> [VMStep] {
         var steps: [VMStep] = []
         for vm in desired.vms {
-            let marker = containers.markers.removeValue(forKey: vm.hostname.lowercased())
-            guard let live = containers.byVM.removeValue(forKey: vm.hostname.lowercased()) else {
-                changes.append(Change(.create, .vm, vm.hostname))
+            let marker = containers.markers.removeValue(forKey: vm.key)
+            guard let live = containers.byVM.removeValue(forKey: vm.key) else {
+                changes.append(Change(.create, .vm, vm.hostname, instance: vm.instance))
                 steps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker))
                 continue
             }
@@ -92,20 +92,20 @@ public enum Reconciler {
             let routeDiff = routeDifference(vm, live, marker)
             if case let .replace(cause) = routeDiff { causes.append(cause) }
             causes += interfaceCauses(vm, live, desired: desired)
-            let renewed = vm.interfaces.map(\.network).filter { fresh.contains($0) }
+            let renewed = vm.interfaces.map(\.network).filter { fresh.contains(EngineNames.key($0, instance: vm.instance)) }
             if !renewed.isEmpty { causes.append("network \(renewed.joined(separator: ", ")) is (re-)created") }
             if !live.state.isKept { causes.append("state \(live.state)") }
             if !causes.isEmpty {
-                changes.append(Change(.replace, .vm, vm.hostname, detail: causes))
+                changes.append(Change(.replace, .vm, vm.hostname, detail: causes, instance: vm.instance))
                 steps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker))
             } else if live.state != .running {
                 let why = live.state == .created ? "never started" : "stopped"
                 var detail = ["start (\(why))"]
                 if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
-                changes.append(Change(.update, .vm, vm.hostname, detail: detail))
+                changes.append(Change(.update, .vm, vm.hostname, detail: detail, instance: vm.instance))
                 steps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil))
             } else if case let .set(why) = routeDiff {
-                changes.append(Change(.update, .vm, vm.hostname, detail: [why]))
+                changes.append(Change(.update, .vm, vm.hostname, detail: [why], instance: vm.instance))
                 steps.append(VMStep(vm: vm, action: .setRoutes(id: live.id, cause: why), marker: nil))
             }
         }
@@ -232,9 +232,9 @@ public enum Reconciler {
         }
         // The label matches the manifest: compare with what the engine really has (drift).
         var expected: [String: DesiredInterface] = [:]
-        for i in vm.interfaces { expected[EngineNames.object(desired.name, i.network)] = i }
+        for i in vm.interfaces { expected[desired.engineNetwork(of: i, on: vm)] = i }
         for i in vm.interfaces {
-            let dockerNetwork = EngineNames.object(desired.name, i.network)
+            let dockerNetwork = desired.engineNetwork(of: i, on: vm)
             guard let e = live.endpoints.first(where: { $0.network == dockerNetwork }) else {
                 causes.append("\(i.name) \(i.network) was disconnected on the engine")
                 continue

@@ -88,7 +88,7 @@ public enum SpecEncoding {
 
     /// Every label a VM's container carries.
     public static func vmLabels(_ vm: DesiredVM, range: DesiredRange) -> [KeyValue] {
-        RangeLabels.common(range: range.name, manifestLabels: range.labels)
+        RangeLabels.common(range: range.name, instance: vm.instance, manifestLabels: range.labels)
             + [KeyValue(RangeLabels.vm, vm.hostname)]
             + specLabels(vmSpec(vm, labels: range.labels))
             + [KeyValue(RangeLabels.interfaces, interfaces(vm))]
@@ -96,7 +96,7 @@ public enum SpecEncoding {
 
     /// Every label a network carries.
     public static func networkLabels(_ n: DesiredNetwork, range: DesiredRange) -> [KeyValue] {
-        RangeLabels.common(range: range.name, manifestLabels: range.labels)
+        RangeLabels.common(range: range.name, instance: n.instance, manifestLabels: range.labels)
             + [KeyValue(RangeLabels.network, n.name)]
             + specLabels(networkSpec(n, labels: range.labels))
     }

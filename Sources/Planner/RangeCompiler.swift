@@ -37,19 +37,25 @@ public enum RangeCompiler {
 
     /// `hosts`: the swarm nodes VMs are placed on (see `Placement`); fewer than two: one engine.
     /// `lock`: the manifest's lock file, if it has one; its pins come before `pins` (those of the
-    /// live range), so the lock decides where both know an interface.
-    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = [], hosts: [String] = [], lock: LockFile.Read? = nil) -> Compilation {
+    /// live range), so the lock decides where both know an interface. `blocks`: the blocks the
+    /// live range's instances hold (after the lock's).
+    public static func plan(_ parsed: ParsedManifest, pins: [Pin] = [], blocks: [BlockPin] = [], hosts: [String] = [],
+                            lock: LockFile.Read? = nil) -> Compilation {
         guard let raw = parsed.raw else {
             return Compilation(rangeName: "", desired: nil, diagnostics: (parsed.diagnostics + (lock?.diagnostics ?? [])).sortedBySource())
         }
         var lockPins: [Pin] = []
+        var lockBlocks: [BlockPin] = []
         var lockDiagnostics = lock?.diagnostics ?? []
         if let lock, let file = lock.lock {
-            let (p, d) = file.pins(for: raw, file: lock.file)
+            let (p, b, d) = file.pins(for: raw, file: lock.file)
             lockPins = p
+            lockBlocks = b
             lockDiagnostics += d
         }
-        let (desired, planDiagnostics) = Planner.plan(raw, pins: lockPins + pins, hosts: hosts)
+        let (desired, planDiagnostics) = raw.instances.map {
+            InstanceRules.plan(raw, $0, pins: lockPins + pins, blocks: lockBlocks + blocks, hosts: hosts)
+        } ?? Planner.plan(raw, pins: lockPins + pins, hosts: hosts)
         let all = (parsed.diagnostics + lockDiagnostics + planDiagnostics).sortedBySource()
         return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired, diagnostics: all)
     }

@@ -47,6 +47,13 @@ extension Array where Element == Diagnostic {
     /// True when any element is an error (warnings never fail a run).
     public var hasErrors: Bool { contains { $0.severity == .error } }
 
+    /// Each diagnostic once, in the order first given: the copies of a range (its instances, each
+    /// re-checked against the engine) report the same line's problem once.
+    public func uniqued() -> [Diagnostic] {
+        var seen: Set<Diagnostic> = []
+        return filter { seen.insert($0).inserted }
+    }
+
     /// The diagnostics in order of where they start (stable for equal starts), located ones first.
     public func sortedBySource() -> [Diagnostic] {
         enumerated().sorted { a, b in

@@ -27,6 +27,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case duplicateInterface = "duplicate-interface"
     case poolExhausted = "pool-exhausted"
     case invalidPin = "invalid-pin"
+    // Instances (`instances:`).
+    case addressSpaceExhausted = "address-space-exhausted"
+    case addressSpaceOverlap = "address-space-overlap"
+    case unknownInstance = "unknown-instance"
     // The lock file (`FILE.lock`).
     case lockInvalid = "lock-invalid"
     /// A warning: the lock names a VM or network the manifest no longer has.

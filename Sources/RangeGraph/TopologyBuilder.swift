@@ -28,7 +28,7 @@ extension Topology {
             return VM(hostname: vm.hostname, image: vm.image, role: role, host: live?.host ?? vm.host,
                       state: State(live?.state), links: links, strays: strays)
         }
-        self.init(range: desired.name, networks: networks, vms: vms, live: observed != nil)
+        self.init(range: desired.copyName, networks: networks, vms: vms, live: observed != nil)
     }
 
     /// On two networks or more with forwarding on: it joins segments even if it routes none of them.

@@ -12,8 +12,10 @@ public enum LiveGraph {
     /// caller compiled it first and reported its diagnostics; pins never make it invalid, but
     /// should they, `validated` is what is drawn).
     public static func topology(_ parsed: ParsedManifest, validated: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
-                                hosts: [String] = [], lock: LockFile.Read? = nil, parallelism: Int) -> Topology {
-        let compiled = RangeCompiler.plan(parsed, pins: LivePlanning.pins(inventory, range: validated.name), hosts: hosts, lock: lock)
+                                hosts: [String] = [], lock: LockFile.Read? = nil, instance: String? = nil, parallelism: Int) -> Topology {
+        // With instances, the copy `validated` was narrowed to (see `InstanceRules.one`).
+        let whole = LivePlanning.compile(parsed, inventory: inventory, hosts: hosts, lock: lock)
+        let compiled = validated.instances.isEmpty ? whole : InstanceRules.one(whole, instance ?? validated.instances.first?.name)
         let desired = compiled.valid ? compiled.desired ?? validated : validated
         let (_, views) = RangeStatus.collect(desired, inventory: inventory, engine: engine, parallelism: parallelism)
         return Topology(desired, observed: observed(views))

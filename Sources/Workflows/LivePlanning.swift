@@ -33,9 +33,10 @@ public enum LivePlanning {
     /// `hosts`: the node names VMs are placed over when the engine is a swarm's (else empty).
     /// `lock`: the manifest's lock file, whose pins come before the live range's.
     /// `pulling`: apply pulls missing images before it applies (a warning, not an error; see `Preflight`).
+    /// `instances`: only these instances (`--instance`; empty: the whole range).
     public static func plan(_ parsed: ParsedManifest, validated: Compilation? = nil, hosts: [String] = [], lock: LockFile.Read? = nil,
-                            pulling: Bool = false, engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
-        let first = validated ?? RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
+                            pulling: Bool = false, instances: [String] = [], engine: () -> Result<any ContainerEngine, Diagnostic>) -> LivePlan {
+        let first = InstanceRules.select(validated ?? RangeCompiler.plan(parsed, hosts: hosts, lock: lock), instances)
         guard first.valid, first.desired != nil else { return .refused(first.rangeName, first.diagnostics) }
         let connected: any ContainerEngine
         switch engine() {
@@ -48,21 +49,37 @@ public enum LivePlanning {
         } catch {
             return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
         }
-        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts, lock: lock, pulling: pulling)
+        return plan(parsed, inventory: inventory, endpoint: connected.endpoint, hosts: hosts, lock: lock, pulling: pulling, instances: instances)
     }
 
     /// Plans a parsed manifest against an observation: the addresses the range's VMs hold are
     /// kept (pins), then preflight and diff.
     public static func plan(_ parsed: ParsedManifest, inventory: EngineInventory, endpoint: String, hosts: [String] = [],
-                            lock: LockFile.Read? = nil, pulling: Bool = false) -> LivePlan {
-        let pins = pins(inventory, range: parsed.raw?.name?.value ?? "")
-        return against(RangeCompiler.plan(parsed, pins: pins, hosts: hosts, lock: lock), inventory: inventory, endpoint: endpoint, pulling: pulling)
+                            lock: LockFile.Read? = nil, pulling: Bool = false, instances: [String] = []) -> LivePlan {
+        let compiled = compile(parsed, inventory: inventory, hosts: hosts, lock: lock)
+        return against(InstanceRules.select(compiled, instances), inventory: inventory, endpoint: endpoint, pulling: pulling)
+    }
+
+    /// The manifest compiled as this engine's live range has it: the addresses and instance
+    /// blocks its objects hold are kept (after the lock's).
+    public static func compile(_ parsed: ParsedManifest, inventory: EngineInventory, hosts: [String] = [], lock: LockFile.Read? = nil) -> Compilation {
+        let range = parsed.raw?.name?.value ?? ""
+        return RangeCompiler.plan(parsed, pins: pins(inventory, range: range), blocks: blocks(inventory, range: range), hosts: hosts, lock: lock)
     }
 
     /// The addresses rangectl gave the range's existing VMs (from their labels), for the planner
     /// to keep: what a plan against this engine assigns them.
     public static func pins(_ inventory: EngineInventory, range: String) -> [Pin] {
-        inventory.observed(range: range).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip) }
+        inventory.observed(range: range).assignedAddresses.map { Pin(hostname: $0.hostname, network: $0.network, address: $0.ip, instance: $0.instance) }
+    }
+
+    /// The blocks the range's instances hold on the engine: an address of each instance's first
+    /// network (by name), whose block the planner keeps for it.
+    public static func blocks(_ inventory: EngineInventory, range: String) -> [BlockPin] {
+        inventory.observed(range: range).networks.compactMap { n in
+            guard let instance = n.instance, let subnet = n.subnet else { return nil }
+            return BlockPin(instance: instance, address: subnet.network)
+        }
     }
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.
@@ -72,7 +89,7 @@ public enum LivePlanning {
             return .refused(compiled.rangeName, compiled.diagnostics, engine: info, inventory: inventory)
         }
         let decision = LiveDecision(compiledDesired, inventory, pulling: pulling)
-        let diagnostics = (compiled.diagnostics + decision.diagnostics).sortedBySource()
+        let diagnostics = (compiled.diagnostics + decision.diagnostics).uniqued().sortedBySource()
         if diagnostics.hasErrors {
             return .refused(compiledDesired.name, diagnostics, engine: info, inventory: inventory)
         }
@@ -89,15 +106,16 @@ extension LivePlanning {
     public static func saved(_ saved: SavedPlan, file: String, inventory: EngineInventory, endpoint: String, pulling: Bool = false) -> LivePlan {
         let range = saved.desired.name
         let stale = Diagnostic.error(.stalePlan, "the engine changed since \(file) was planned; plan again", at: nil)
-        guard inventory.observed(range: range).fingerprint == saved.fingerprint else { return .refused(range, [stale]) }
+        guard inventory.observed(saved.desired).fingerprint == saved.fingerprint else { return .refused(range, [stale]) }
         let live = against(Compilation(rangeName: range, desired: saved.desired, diagnostics: []), inventory: inventory, endpoint: endpoint, pulling: pulling)
         if live.plan.valid && live.plan.changes != saved.changes { return .refused(range, [stale]) }
         return live
     }
 
-    /// `destroy`: every object the range owns by label, removed; nothing else.
-    public static func teardown(_ range: String, inventory: EngineInventory, endpoint: String) -> LivePlan {
-        let teardown = Reconciler.teardown(inventory.observed(range: range), inventory.capabilities)
+    /// `destroy`: every object the range owns by label (of `instances` only, when given), removed; nothing else.
+    public static func teardown(_ range: String, instances: [String] = [], inventory: EngineInventory, endpoint: String) -> LivePlan {
+        let observed = inventory.observed(range: range, instances: instances.isEmpty ? nil : Set(instances))
+        let teardown = Reconciler.teardown(observed, inventory.capabilities)
         let empty = DesiredRange(name: range, labels: [], networks: [], vms: [])
         let plan = Plan(range: range, diagnostics: [], desired: empty, changes: teardown.changes,
                         engine: EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description), operations: teardown.graph)

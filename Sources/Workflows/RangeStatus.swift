@@ -42,9 +42,12 @@ public struct VMStatus: Sendable {
     public var routes: [String]
     /// The node it runs on (or, absent, is placed on) when the range spans a swarm; else nil.
     public var host: String?
+    /// The instance it belongs to (nil without `instances:`).
+    public var instance: String?
 
     public init(hostname: String, dockerName: String, state: String, nics: [NIC], routes: [String], host: String? = nil,
-                containerState: ContainerState? = nil) {
+                containerState: ContainerState? = nil, instance: String? = nil) {
+        self.instance = instance
         self.host = host
         self.containerState = containerState
         self.hostname = hostname
@@ -63,7 +66,7 @@ public enum RangeStatus {
     public static func collect(_ compiled: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
                         parallelism: Int) -> (desired: DesiredRange, vms: [VMStatus]) {
         let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
-        let vms = collect(desired, observed: inventory.observed(range: desired.name), layout: inventory.interfaceLayout,
+        let vms = collect(desired, observed: inventory.observed(desired), layout: inventory.interfaceLayout,
                           engine: engine, parallelism: parallelism)
         return (desired, vms)
     }
@@ -73,8 +76,8 @@ public enum RangeStatus {
     static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine,
                         parallelism: Int) -> [VMStatus] {
         var byVM: [String: ObservedContainer] = [:]
-        for c in observed.containers { byVM[(c.labels[RangeLabels.vm] ?? c.name).lowercased()] = c }
-        let containers = desired.vms.map { byVM[$0.hostname.lowercased()] }
+        for c in observed.containers { byVM[EngineNames.key((c.labels[RangeLabels.vm] ?? c.name).lowercased(), instance: c.instance)] = c }
+        let containers = desired.vms.map { byVM[$0.key] }
         let inside = Concurrent.map(containers, width: parallelism) { c -> InsideVM? in
             guard let c, c.state == .running else { return nil }
             return read(inside: c, range: desired, engine: engine)
@@ -83,16 +86,16 @@ public enum RangeStatus {
         return desired.vms.indices.map { i in
             let vm = desired.vms[i]
             guard let c = containers[i] else {
-                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [], host: vm.host)
+                return VMStatus(hostname: vm.hostname, dockerName: vm.dockerName, state: "absent", nics: [], routes: [], host: vm.host, instance: vm.instance)
             }
             let live = inside[i]?.interfaces
             let predicted = layout.names(vm, desired, internal: internalNetworks)
             // A default route rangectl sets (see PrimaryRoute) goes out where its gateway is.
             let predictedRoute = vm.routes.first { $0.to == "default" }.flatMap { route in
-                vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.subnet.contains(route.via) } }?.network
+                vm.interfaces.first { i in desired.networks.contains { $0.name == i.network && $0.instance == vm.instance && $0.subnet.contains(route.via) } }?.network
             } ?? layout.defaultRouteNetwork(vm, desired, internal: internalNetworks)
             var nics: [VMStatus.NIC] = c.endpoints.map { e in
-                let local = EngineNames.local(e.network, range: desired.name)
+                let local = EngineNames.local(e.network, range: EngineNames.prefix(desired.name, instance: vm.instance))
                 let network = local ?? e.network
                 let ip = e.configuredIP?.description ?? ""
                 if let live, let name = live.names[ip] {
@@ -106,7 +109,7 @@ public enum RangeStatus {
             nics.sort { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
             let routes = (inside[i]?.routes ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return VMStatus(hostname: vm.hostname, dockerName: c.name, state: c.state.description, nics: nics, routes: routes, host: c.host ?? vm.host,
-                            containerState: c.state)
+                            containerState: c.state, instance: vm.instance)
         }
     }
 

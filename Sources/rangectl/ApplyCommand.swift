@@ -33,6 +33,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var images: PullOptions
 
+    @OptionGroup var instances: InstanceOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -53,7 +55,8 @@ struct ApplyCommand: ParsableCommand {
         } else {
             // An invalid manifest never reaches the engine; a valid one is planned under the range's lock.
             let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            let (first, lockFile) = addresses.compile(parsed, manifest: file, hosts: engine.hosts)
+            let (whole, lockFile) = addresses.compile(parsed, manifest: file, hosts: engine.hosts)
+            let first = instances.select(whole)
             guard first.valid else {
                 finish(Plan(range: first.rangeName, diagnostics: first.diagnostics, desired: nil, changes: []), report: nil, source: input.forSourceLines)
                 throw ExitCode(1)
@@ -72,7 +75,8 @@ struct ApplyCommand: ParsableCommand {
             case let .success(l): held = l
             }
             connected = e
-            let replan = { LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, lock: lockFile, pulling: images.pulling, engine: { .success(e) }) }
+            let replan = { LivePlanning.plan(parsed, validated: first, hosts: engine.hosts, lock: lockFile, pulling: images.pulling,
+                                             instances: instances.names, engine: { .success(e) }) }
             // Images are pulled before the plan is shown (they change no object of the range).
             live = images.pullThenReplan(replan(), engine: e, parallelism: concurrency.parallelism, json: json, replan: replan)
         }

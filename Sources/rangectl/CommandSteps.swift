@@ -19,14 +19,18 @@ extension Result where Failure == Diagnostic {
 /// Steps shared by the commands that read a manifest and then talk to an engine.
 enum CommandSteps {
     /// The manifest read and compiled; its diagnostics printed in `format`; exit 1 when it is invalid.
-    static func compiledManifest(_ file: String, hosts: [String] = [], format: DiagnosticsFormat) throws -> Compilation {
+    /// `instances`: `--instance`, checked against the manifest's instances (no selection is made).
+    static func compiledManifest(_ file: String, hosts: [String] = [], instances: InstanceOptions? = nil,
+                                 format: DiagnosticsFormat) throws -> (parsed: ParsedManifest, compilation: Compilation, lock: LockFile.Read?) {
         let input = try ManifestInput.read(file).orExit(format)
         // With the lock file's pins, so that status shows the addresses plan and apply give.
-        let compilation = RangeCompiler.plan(RangeCompiler.parse(input.bytes, file: input.displayName), hosts: hosts,
-                                             lock: LockFileOptions.read(beside: file))
+        let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
+        let lock = LockFileOptions.read(beside: file)
+        var compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
+        if let instances { compilation.diagnostics = instances.select(compilation).diagnostics }
         Terminal.printDiagnostics(compilation.diagnostics, source: input, format: format)
         guard compilation.valid else { throw ExitCode(1) }
-        return compilation
+        return (parsed, compilation, lock)
     }
 
     /// One observation of the engine (with start times of routed VMs when `routes`); exit 1 on

@@ -26,15 +26,18 @@ struct DestroyCommand: ParsableCommand {
 
     @OptionGroup var diagnostics: DiagnosticsOptions
 
+    @OptionGroup var instances: InstanceOptions
+
     func run() throws {
         let format = diagnostics.format
-        let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts, format: format)
+        let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts, instances: instances, format: format).compilation
         let e = try engine.connect().orExit(format)
         let held = try lock.acquire(compilation.rangeName, on: e).orExit(format)
         defer { held.release() }
         let inventory = try CommandSteps.observe(e, routes: false, format: format)
-        let teardown = LivePlanning.teardown(compilation.rangeName, inventory: inventory, endpoint: e.endpoint)
-        Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy range \(compilation.rangeName) on \(e.endpoint)"))
+        let teardown = LivePlanning.teardown(compilation.rangeName, instances: instances.names, inventory: inventory, endpoint: e.endpoint)
+        let which = instances.names.isEmpty ? "" : " instance\(instances.names.count == 1 ? "" : "s") \(instances.names.joined(separator: ", ")) of"
+        Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy\(which) range \(compilation.rangeName) on \(e.endpoint)"))
         guard !teardown.reconciliation.graph.isEmpty, let empty = teardown.plan.desired else { return }
         let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false, diagnosticsFormat: format)
         let report = try runner.run(teardown.reconciliation, verb: "destroy")

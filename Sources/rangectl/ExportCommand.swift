@@ -41,11 +41,14 @@ struct ExportComposeCommand: ParsableCommand {
 
     @OptionGroup var diagnostics: DiagnosticsOptions
 
+    @OptionGroup var copy: OneInstanceOption
+
     func run() throws {
         let format = diagnostics.format
         let input = try ManifestInput.read(file).orExit(format)
         let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-        let (compilation, _) = addresses.compile(parsed, manifest: file, hosts: [])
+        let (whole, _) = addresses.compile(parsed, manifest: file, hosts: [])
+        let compilation = copy.select(whole)
         let (text, found) = ComposeExporting.export(parsed, compilation: compilation, target: target)
         Terminal.printDiagnostics(found, source: input.forSourceLines, format: format)
         guard let text, let desired = compilation.desired else { throw ExitCode(1) }

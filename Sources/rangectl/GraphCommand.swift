@@ -46,6 +46,8 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var diagnostics: DiagnosticsOptions
 
+    @OptionGroup var copy: OneInstanceOption
+
     func validate() throws {
         if !live && (engine.host != nil || !engine.engines.isEmpty) {
             throw ValidationError("--host and --engine are read only with --live")
@@ -66,7 +68,7 @@ struct GraphCommand: ParsableCommand {
         let hosts = live ? engine.hosts : []
         // Drawn with the lock file's addresses, as plan gives them.
         let lock = LockFileOptions.read(beside: file)
-        let compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
+        let compilation = copy.select(RangeCompiler.plan(parsed, hosts: hosts, lock: lock))
         Terminal.printDiagnostics(compilation.diagnostics, source: input.forSourceLines, format: diagnostics.format)
         guard compilation.valid, let desired = compilation.desired else { throw ExitCode(1) }
 
@@ -75,7 +77,7 @@ struct GraphCommand: ParsableCommand {
             let e = try engine.connect().orExit(diagnostics.format)
             let inventory = try CommandSteps.observe(e, routes: false, format: diagnostics.format)
             topology = LiveGraph.topology(parsed, validated: desired, inventory: inventory, engine: e, hosts: hosts,
-                                          lock: lock, parallelism: concurrency.parallelism)
+                                          lock: lock, instance: copy.instance, parallelism: concurrency.parallelism)
         } else {
             topology = Topology(desired)
         }

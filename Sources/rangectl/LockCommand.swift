@@ -30,7 +30,7 @@ struct LockCommand: ParsableCommand {
         Terminal.printDiagnostics(compilation.diagnostics.filter { $0.code != .lockPruned }, source: input.forSourceLines, format: format)
         guard compilation.valid, let desired = compilation.desired else { throw ExitCode(1) }
         let lock = LockFile(desired)
-        let before = previous?.lock.map { LockFile(range: $0.range, entries: $0.entries) }
+        let before = previous?.lock.map(\.sorted)
         let onDisk = previous == nil ? nil : (try? ManifestInput.read(path).get())?.bytes
         if let onDisk, onDisk == Array(lock.text.utf8) {
             Terminal.write("\(path): up to date (\(lock.entries.count) interfaces)\n")

@@ -41,7 +41,7 @@ struct LockFileOptions: ParsableArguments {
             return .error(.lockStale, "--locked: \(manifest) has no lock file (\(manifest).lock); run `rangectl lock \(manifest)` and commit it", at: nil)
         }
         guard let lock = read.lock else { return nil }   // unreadable: its lock-invalid error says so
-        let sorted = LockFile(range: lock.range, entries: lock.entries)
+        let sorted = lock.sorted
         guard sorted != wanted else { return nil }
         var changes = sorted.differences(to: wanted)
         if lock.range != wanted.range { changes.insert("range \(lock.range) -> \(wanted.range)", at: 0) }

@@ -36,6 +36,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var images: PullOptions
 
+    @OptionGroup var instances: InstanceOptions
+
     @OptionGroup var diagnostics: DiagnosticsOptions
 
     func run() throws {
@@ -50,13 +52,14 @@ struct PlanCommand: ParsableCommand {
             let parsedNow = RangeCompiler.parse(input.bytes, file: input.displayName)
             parsed = parsedNow
             // An invalid manifest (or, with --locked, a stale lock) never reaches the engine.
-            let (compilation, lockFile) = addresses.compile(parsedNow, manifest: file, hosts: engine.hosts)
+            let (whole, lockFile) = addresses.compile(parsedNow, manifest: file, hosts: engine.hosts)
+            let compilation = instances.select(whole)
             if offline || !compilation.valid {
                 plan = compilation.valid ? Plan.offline(compilation.desired!, diagnostics: compilation.diagnostics)
                     : Plan(range: compilation.rangeName, diagnostics: compilation.diagnostics, desired: nil, changes: [])
             } else {
                 plan = LivePlanning.plan(parsedNow, validated: compilation, hosts: engine.hosts, lock: lockFile, pulling: images.pulling,
-                                         engine: { engine.connect() }).plan
+                                         instances: instances.names, engine: { engine.connect() }).plan
             }
         }
         if plan.valid, let out {

@@ -25,12 +25,17 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var diagnostics: DiagnosticsOptions
 
+    @OptionGroup var instances: InstanceOptions
+
     func run() throws {
         let format = diagnostics.format
-        let compiled = try CommandSteps.compiledManifest(file, hosts: engine.hosts, format: format).desired!
+        let (parsed, first, lock) = try CommandSteps.compiledManifest(file, hosts: engine.hosts, instances: instances, format: format)
         let e = try engine.connect().orExit(format)
         // No start times: they tell plan whether routes were lost; status reads the routes themselves.
         let inventory = try CommandSteps.observe(e, routes: false, format: format)
+        // The addresses and instance blocks the live range holds, as a plan against it keeps them.
+        let live = instances.select(LivePlanning.compile(parsed, inventory: inventory, hosts: engine.hosts, lock: lock))
+        let compiled = (live.valid ? live.desired : nil) ?? instances.select(first).desired!
         let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
@@ -49,9 +54,11 @@ extension RangeStatus {
         func line(_ text: String) { out += TextEscaping.visible(text) + "\n" }
         line("range \(range) on \(endpoint) (API \(apiVersion))")
         out += "\n"
-        let width = views.map(\.hostname.count).max() ?? 0
-        for v in views {
-            line("  \(v.hostname.padding(width))  \(v.state)" + (v.state == "absent" ? "" : "  \(v.dockerName)") + (v.host.map { "  on \($0)" } ?? ""))
+        // An instance's VMs as `<instance>/<hostname>`.
+        let names = views.map { EngineNames.key($0.hostname, instance: $0.instance) }
+        let width = names.map(\.count).max() ?? 0
+        for (v, name) in zip(views, names) {
+            line("  \(name.padding(width))  \(v.state)" + (v.state == "absent" ? "" : "  \(v.dockerName)") + (v.host.map { "  on \($0)" } ?? ""))
             let netWidth = v.nics.map(\.network.count).max() ?? 0
             for n in v.nics {
                 line("    \(n.name.padding(5)) \(n.network.padding(netWidth))  \(n.ip.padding(15))  \(n.mac.isEmpty ? "-".padding(17) : n.mac)"
@@ -70,6 +77,7 @@ extension RangeStatus {
             ("vms", .array(views.map { v in
                 .object([
                     ("hostname", .string(v.hostname)),
+                ] + (v.instance.map { [("instance", JSONValue.string($0))] } ?? []) + [
                     ("docker_name", .string(v.dockerName)),
                     ("state", .string(v.state)),
                 ] + (v.host.map { [("host", JSONValue.string($0))] } ?? []) + [

@@ -7,12 +7,21 @@ import TestSupport
 struct PlanAgreementTests {
     static let examples: [String] = (try? exampleManifests()) ?? []
 
+    /// With instances, each instance's file holds what `plan --instance NAME` shows.
     @Test(arguments: examples)
     func everyAddressIsThePlans(_ manifest: String) throws {
-        let plan = try rangectl("plan", "--offline", "--json", manifest)
+        let whole = try rangectl("plan", "--offline", "--json", manifest)
+        let doc = try #require(try JSONSerialization.jsonObject(with: whole.stdoutBytes) as? [String: Any])
+        let instances = (doc["instances"] as? [[String: Any]])?.map { $0["name"] as! String }
+        for instance in instances ?? [] { try agree(manifest, ["--instance", instance]) }
+        if instances == nil { try agree(manifest, []) }
+    }
+
+    func agree(_ manifest: String, _ selection: [String]) throws {
+        let plan = try run(rangectlBinary, ["plan", "--offline", "--json"] + selection + [manifest])
         let doc = try #require(try JSONSerialization.jsonObject(with: plan.stdoutBytes) as? [String: Any])
         for target in ["v1", "v2"] {
-            let exported = try rangectl("export", "compose", "--target", target, manifest)
+            let exported = try run(rangectlBinary, ["export", "compose", "--target", target] + selection + [manifest])
             #expect(exported.status == 0, "\(exported.stderr)")
             let file = try #require(readWithLibyaml(exported.stdout))
             for n in try #require(doc["networks"] as? [[String: Any]]) {

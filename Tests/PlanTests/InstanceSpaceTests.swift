@@ -70,7 +70,7 @@ struct InstanceSpaceTests {
         let range = DesiredRange(name: "lab", labels: [], networks: [dmz], vms: [fw])
         let bob = InstanceSpace.instance(range, named: "bob", span: span, block: block)
         let n = bob.networks[0], v = bob.vms[0]
-        #expect(bob.name == "lab-bob" && n.dockerName == "lab-bob-dmz" && v.dockerName == "lab-bob-fw" && v.host == "n2")
+        #expect(bob.name == "lab" && n.instance == "bob" && v.instance == "bob" && n.dockerName == "lab-bob-dmz" && v.dockerName == "lab-bob-fw" && v.host == "n2")
         #expect(n.subnet == Self.net("10.128.5.0/24") && n.gateway == Self.ip("10.128.5.1") && n.bridgeIP == Self.ip("10.128.5.254"))
         #expect(n.swarmRange == Self.net("10.128.5.248/29"))
         #expect(v.interfaces[0].ip == Self.ip("10.128.5.1"))

@@ -41,6 +41,7 @@ struct SavedPlanRoundTripTests {
         varied(samples.flatMap(\.vms), "DesiredVM")
         varied(samples.flatMap(\.vms).flatMap(\.interfaces), "DesiredInterface")
         varied(samples.flatMap(\.vms).flatMap(\.routes), "DesiredRoute")
+        varied(samples.flatMap(\.instances), "InstanceBlock")
     }
 }
 
@@ -68,6 +69,7 @@ enum RandomRange {
                                   router: Bool.random(using: &g) ? "r" + word(&g) : nil,
                                   bridgeIP: Bool.random(using: &g) ? subnet.address(atOffset: UInt32.random(in: 1...254, using: &g)) : nil)
             if Bool.random(using: &g) { network.swarmRange = SwarmAddresses.loadBalancerBlock(subnet, nodes: Int.random(in: 2...20, using: &g)) }
+            network.instance = [nil, "a" + word(&g)].randomElement(using: &g)!
             return network
         }
         let vms = (0..<Int.random(in: 0...4, using: &g)).map { k -> DesiredVM in
@@ -89,10 +91,16 @@ enum RandomRange {
                              env: pairs(&g) + (Bool.random(using: &g) ? [KeyValue("zz_PASSWORD", "s3cret")] : []),
                              command: Bool.random(using: &g) ? (0..<Int.random(in: 0...3, using: &g)).map { _ in odd.randomElement(using: &g)! } : nil,
                              interfaces: Array(interfaces), routes: routes,
-                             host: [nil, "n1", "node-" + word(&g)].randomElement(using: &g)!)
+                             host: [nil, "n1", "node-" + word(&g)].randomElement(using: &g)!,
+                             instance: [nil, "01", "i" + word(&g)].randomElement(using: &g)!)
         }
-        return DesiredRange(name: name, labels: pairs(&g), networks: networks, vms: vms,
-                            helperImage: Bool.random(using: &g) ? "busybox:latest" : "helper:" + word(&g))
+        let instances = (0..<Int.random(in: 0...3, using: &g)).map { k in
+            InstanceBlock(name: "i\(k)" + word(&g), block: IPv4Subnet(network: IPv4Address(0x0A80_0000 + UInt32(k) << 10), prefixLength: 22))
+        }
+        var range = DesiredRange(name: name, labels: pairs(&g), networks: networks, vms: vms,
+                                 helperImage: Bool.random(using: &g) ? "busybox:latest" : "helper:" + word(&g), instances: instances)
+        if !instances.isEmpty && Bool.random(using: &g) { range.instanceScope = instances.prefix(Int.random(in: 1...instances.count, using: &g)).map(\.name) }
+        return range
     }
 
     static func changes(_ desired: DesiredRange, _ g: inout SplitMix64) -> [Change] {
@@ -100,7 +108,8 @@ enum RandomRange {
         let kinds: [ResourceKind] = [.network, .vm, .helper]
         return (0..<Int.random(in: 0...4, using: &g)).map { _ in
             Change(actions.randomElement(using: &g)!, kinds.randomElement(using: &g)!, word(&g),
-                   detail: (0..<Int.random(in: 0...2, using: &g)).map { _ in odd.randomElement(using: &g)! })
+                   detail: (0..<Int.random(in: 0...2, using: &g)).map { _ in odd.randomElement(using: &g)! },
+                   instance: [nil, "i" + word(&g)].randomElement(using: &g)!)
         }
     }
 }

@@ -58,11 +58,13 @@ struct FuzzTests {
         }
         if let range = compiled.desired {
             outcome.valid += 1
-            // A valid plan is sound: every address in its subnet, none twice on a network.
-            let subnets = Dictionary(range.networks.map { ($0.name, $0.subnet) }, uniquingKeysWith: { a, _ in a })
+            // A valid plan is sound: every address in its subnet, none twice on a network (an
+            // instance's network being its own: keys as `EngineNames.key`).
+            let subnets = Dictionary(range.networks.map { ($0.key, $0.subnet) }, uniquingKeysWith: { a, _ in a })
             var seen: Set<String> = []
             for vm in range.vms {
-                for i in vm.interfaces where subnets[i.network].map({ !$0.contains(i.ip) }) ?? true || !seen.insert("\(i.network)/\(i.ip)").inserted {
+                let key = { (i: DesiredInterface) in EngineNames.key(i.network, instance: vm.instance) }
+                for i in vm.interfaces where subnets[key(i)].map({ !$0.contains(i.ip) }) ?? true || !seen.insert("\(key(i))/\(i.ip)").inserted {
                     outcome.failures.append("unsound address \(i.ip) on \(i.network): \(describe(input))")
                 }
             }
