@@ -16,7 +16,7 @@ enum DroppedKind: Equatable {
         case .displayName: return "CYROID's display name; the range is named after seed_id"
         case .description: return "free text; a manifest keeps no description"
         case .blueprintVersion: return "the blueprint's own version, not a format version"
-        case .baseSubnetPrefix: return "rangectl has no per-copy address prefix; its planned `instances:` address space will run many copies of a range"
+        case .baseSubnetPrefix: return "rangectl has no per-copy address prefix; `instances:` with an address_space runs many copies of a range instead"
         case let .cyroidRouter(why): return why
         case .firewallRules: return "documentation of what the firewall VM's image does; rangectl sets no firewall rules"
         case .events: return "the exercise's MSEL; rangectl schedules nothing"
@@ -40,10 +40,13 @@ enum DroppedKind: Equatable {
         guard self == .baseSubnetPrefix else { return [] }
         return [
             "base_subnet_prefix names the first two octets that every subnet of this range shares.",
-            "Running many copies of one range side by side is what rangectl's planned `instances:`",
-            "(an address_space) is for: each copy will get its own block of that space, with the",
-            "range's subnets re-based into it. It is not in the manifest format yet; until it is, a",
-            "second copy is a copy of this manifest with another name and other subnets.",
+            "To run many copies of this range side by side on one engine (one per student or team),",
+            "add `instances:` to this manifest: each copy gets its own block of address_space, every",
+            "subnet, gateway and address re-based into it at the same offset, and its objects are",
+            "named <range>-<instance>-<object>. For example (the space must not overlap the subnets):",
+            "  instances:",
+            "    names: [alice, bob]           # or count: 30 (named 01 .. 30)",
+            "    address_space: 10.128.0.0/12",
         ]
     }
 }

@@ -19,6 +19,19 @@ struct ImportedManifestTests {
         #expect(compilation.diagnostics.isEmpty, "\(rendered(compilation.diagnostics))")
     }
 
+    /// The note that replaces base_subnet_prefix shows `instances:` lines that work as written:
+    /// uncommented, the manifest plans two copies of the range.
+    @Test func theBaseSubnetPrefixNoteHoldsAWorkingInstancesExample() throws {
+        let manifest = try #require(try importFixture("segmented-firewall").manifest)
+        let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex(of: "#     instances:"))
+        var edited = lines
+        for k in start..<(start + 3) { edited[k] = String(lines[k].dropFirst(6)) }
+        let compilation = RangeCompiler.compile(Array(edited.joined(separator: "\n").utf8), file: "imported.yaml")
+        #expect(compilation.valid, "\(rendered(compilation.diagnostics))")
+        #expect(compilation.desired?.instances.map(\.name) == ["alice", "bob"])
+    }
+
     @Test(arguments: validFixtures + invalidFixtures)
     func importingTwiceGivesTheSameBytes(_ name: String) throws {
         let a = try importFixture(name), b = try importFixture(name)
