@@ -173,6 +173,17 @@ struct InstanceRulesTests {
         #expect(InstanceRules.one(c, "carol").desired?.copyName == "lab-carol")
     }
 
+    @Test func overASwarmTheCopiesSpreadOverTheNodes() throws {
+        let text = Self.range("  count: 12\n  address_space: 10.128.0.0/16")
+        let c = RangeCompiler.plan(RangeCompiler.parse(Array(text.utf8), file: "t.yaml"), hosts: ["n1", "n2", "n3"])
+        let d = try #require(c.desired)
+        let fws = d.vms.filter { $0.hostname == "fw" }.compactMap(\.host)
+        #expect(fws.count == 12 && Set(fws) == ["n1", "n2", "n3"])
+        // The same names always land on the same nodes.
+        let again = RangeCompiler.plan(RangeCompiler.parse(Array(text.utf8), file: "t.yaml"), hosts: ["n3", "n1", "n2"])
+        #expect(again.desired?.vms.map(\.host) == d.vms.map(\.host))
+    }
+
     @Test func withoutInstancesNothingChanges() throws {
         let text = manifest(networks: "  - {name: a, subnet: 10.200.1.0/24}", vms: "  - {hostname: v, image: busybox, networks: [a]}")
         let d = try #require(compile(text).desired)
