@@ -48,7 +48,12 @@ public enum InstanceRules {
                     let moved = own.map { Pin(hostname: $0.hostname, network: $0.network, address: InstanceSpace.rebase($0.address, from: block, to: span)) }
                     let (again, more) = Planner.plan(raw, pins: moved, hosts: hosts)
                     if let again { planned = again }
-                    diagnostics += more.filter { $0.code == .invalidPin }
+                    // Said of the instance, in the manifest's own addresses (the span's), where its line points.
+                    diagnostics += more.filter { $0.code == .invalidPin }.map { d in
+                        var d = d
+                        d.message = "instance \(name): " + d.message + " (in the manifest's addresses; \(name)'s block is \(block))"
+                        return d
+                    }
                 }
                 var copy = InstanceSpace.instance(planned, named: name, span: span, block: block)
                 spread(&copy, raw, instance: name, hosts: hosts)

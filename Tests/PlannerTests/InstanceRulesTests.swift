@@ -133,6 +133,13 @@ struct InstanceRulesTests {
                                   with: "networks: [outside, inside]}\n  - {hostname: web, image: busybox, networks: [outside]}")
         let d = try desired(text, pins: [Pin(hostname: "web", network: "outside", address: IPv4Address("10.128.4.20")!, instance: "bob")])
         #expect(d.vms.filter { $0.hostname == "web" }.map { "\($0.instance!) \($0.interfaces[0].ip)" } == ["alice 10.128.0.10", "bob 10.128.4.20"])
+        // A pin that can no longer be kept is warned about as that instance's.
+        let c = RangeCompiler.plan(RangeCompiler.parse(Array(text.utf8), file: "t.yaml"),
+                                   pins: [Pin(hostname: "web", network: "outside", address: IPv4Address("10.128.4.1")!, instance: "bob")])
+        let warning = try #require(c.diagnostics.first { $0.code == .invalidPin })
+        #expect(warning.message.hasPrefix("instance bob: the address 172.16.0.1 that web holds on 'outside' is the gateway")
+                && warning.message.hasSuffix("bob's block is 10.128.4.0/22)"), "\(warning.message)")
+        #expect(c.desired?.vms.filter { $0.hostname == "web" }.map(\.interfaces[0].ip.description) == ["10.128.0.10", "10.128.4.10"])
     }
 
     @Test func theLockRecordsTheBlocksAndEachInstancesInterfaces() throws {
