@@ -45,7 +45,9 @@ public enum PlanText {
         for instance in order {
             let group = grouped[instance] ?? []
             if let instance, !group.isEmpty {
-                out += TextEscaping.visible("instance \(instance)" + (blocks[instance].map { "  \($0)" } ?? "  (no longer in the manifest)")) + "\n"
+                // An instance the manifest lists, with its block; one it no longer lists (a destroy lists none).
+                let gone = desired.instances.isEmpty ? "" : "  (no longer in the manifest)"
+                out += TextEscaping.visible("instance \(instance)" + (blocks[instance].map { "  \($0)" } ?? gone)) + "\n"
             }
             out += lines(group, width: width)
             if instance != nil && !group.isEmpty { out += "\n" }

@@ -75,6 +75,7 @@ struct InstanceApplyTests {
         // destroy --instance bob: bob's objects only; alice exactly as she was.
         let teardown = LivePlanning.teardown("t", instances: ["bob"], inventory: try engine.observe(), endpoint: engine.endpoint)
         #expect(Set(teardown.plan.changes.map(\.instance)) == ["bob"])
+        #expect(PlanText.render(teardown.plan, header: "destroy").hasPrefix("destroy\n\ninstance bob\n  - vm db\n  - vm fw\n  - network t-bob-dmz"))
         let report = Applier(engine: engine, desired: teardown.plan.desired!, cpus: engine.cpus, parallelism: 4) { _ in }.apply(teardown.reconciliation)
         #expect(report.succeeded)
         #expect(state(engine, "bob").isEmpty && state(engine, "alice") == alice)
