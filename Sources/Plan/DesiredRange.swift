@@ -139,8 +139,12 @@ public struct DesiredRange: Hashable, Sendable {
     public var vms: [DesiredVM]
     /// The image of the helper that sets routes inside VMs.
     public var helperImage: String
+    /// What the router VMs let through between their segments (nil: no `policy:`, they forward everything).
+    public var policy: DesiredPolicy?
 
-    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest") {
+    public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest",
+                policy: DesiredPolicy? = nil) {
+        self.policy = policy
         self.name = name
         self.labels = labels
         self.networks = networks
