@@ -13,6 +13,8 @@ struct PolicyRouter {
 struct PolicyEndpoint {
     var subnets: [IPv4Subnet]
     var segments: [[Int]]
+    /// The VM it names, when it names one.
+    var vm: Int?
 
     /// Every network any of its subnets lies in, without repeats, in first-seen order.
     var allSegments: [Int] {
@@ -78,7 +80,9 @@ extension Planner {
                 }
             }
             guard let from, let to, let fromText = rule.from, let toText = rule.to else { continue }
-            if !routers.isEmpty, let why = unrouted(from, fromText.value, to, toText.value, routers: routers, networks: networks) {
+            if let text = [(from, fromText), (to, toText)].first(where: { e, _ in routers.contains { $0.vm == e.vm } })?.1 {
+                error(.policyUnrouted, "'\(text.value)' is a router VM: its own traffic is not forwarded, and the policy filters only traffic a router forwards between segments", at: text.location)
+            } else if !routers.isEmpty, let why = unrouted(from, fromText.value, to, toText.value, routers: routers, networks: networks) {
                 error(.policyUnrouted, why, at: toText.location, notes: [DiagnosticNote("the source is given here", at: fromText.location)])
             }
             rules.append(PolicyRule(sources: from.subnets, destinations: to.subnets, ports: ports,
@@ -127,7 +131,7 @@ extension Planner {
         }
         if let i = vm {
             let own = slots[slotStart[i]..<slotStart[i + 1]].filter { $0.ip != nil }
-            return PolicyEndpoint(subnets: own.map { IPv4Subnet(network: $0.ip!, prefixLength: 32) }, segments: own.map { [$0.network] })
+            return PolicyEndpoint(subnets: own.map { IPv4Subnet(network: $0.ip!, prefixLength: 32) }, segments: own.map { [$0.network] }, vm: i)
         }
         if let k = network {
             // A network whose subnet is unusable was reported where it is defined.

@@ -63,6 +63,12 @@ struct PolicyRulesTests {
         #expect(codes(Self.base + c.policy) == c.expected)
     }
 
+    @Test func aRuleFromOrToTheRouterItselfIsUnrouted() {
+        // The router's own traffic goes through OUTPUT and INPUT, not FORWARD.
+        #expect(codes(Self.base + "  allow:\n    - {from: fw, to: vb, ports: [any]}\n") == ["policy-unrouted@16:14"])
+        #expect(codes(Self.base + "  allow:\n    - {from: va, to: FW, ports: [any]}\n") == ["policy-unrouted@16:22"])
+    }
+
     @Test func aPolicyWithoutAnyRouterIsOneDiagnosticAtThePolicy() {
         let text = "version: 1\nname: t\nnetworks: [{name: a, subnet: 10.1.1.0/24}, {name: b, subnet: 10.1.2.0/24}]\nvms:\n"
             + "  - {hostname: v, image: b, networks: [a, b]}\npolicy:\n  allow:\n    - {from: a, to: b, ports: [any]}\n"
