@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
+        // A range's policy as iptables-restore text per router VM: pure, no I/O (nothing depends on it yet).
+        .target(name: "Policy", dependencies: ["Plan"]),
         // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
         .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // A range as a Compose file (docker-compose.yml text and what it cannot hold). No I/O.
@@ -64,6 +66,7 @@ let package = Package(
             name: "ComposeExportTests",
             dependencies: ["rangectl", "ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
         ),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

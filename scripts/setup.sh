@@ -3,7 +3,7 @@
 # command to run and stops. Sourced by run.sh and test.sh; safe to run again (installs only what is missing).
 set -euo pipefail
 
-DEBIAN_PACKAGES=(libyaml-dev libcurl4-openssl-dev pkg-config graphviz)   # graphviz: dot, for `rangectl graph --format svg|png`
+DEBIAN_PACKAGES=(libyaml-dev libcurl4-openssl-dev pkg-config graphviz iptables)   # graphviz: dot, for `rangectl graph --format svg|png`; iptables: the policy goldens fed to iptables-restore in a namespace
 # Debian's docker-compose (1.29), which the tests of `rangectl export compose` run: `config` in the
 # unit suites, `up` and `down` in the end-to-end one. Without its Recommends (docker.io, an engine:
 # scripts/engine-up.sh installs and starts engines itself, and only when asked).

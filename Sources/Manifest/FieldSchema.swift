@@ -159,6 +159,35 @@ public enum ManifestSchema {
         ],
         exactlyOneOf: [["names", "count"]])
 
+    /// Segmentation as code (issue 11): what may cross the router VMs, and what they publish.
+    public static let defaultPolicy = "deny"
+
+    public static let policyRule = ObjectSchema(
+        name: "policy_rule", summary: "Traffic allowed through the routers: from a VM, network or CIDR to another, on some ports (replies included).",
+        fields: [
+            FieldSpec("from", .string(nil), required: true, "Source: a VM hostname (all its addresses), a network name (its subnet) or an IPv4 CIDR."),
+            FieldSpec("to", .string(nil), required: true, "Destination: a VM hostname, a network name or an IPv4 CIDR."),
+            FieldSpec("ports", .stringList(nil), required: true, "`tcp/N`, `udp/N`, `tcp/N-M`, `udp/N-M`, `icmp` or `any`."),
+        ])
+
+    public static let natRule = ObjectSchema(
+        name: "nat_rule", summary: "An address and port published by the router of network `on`, forwarded to a VM behind it.",
+        fields: [
+            FieldSpec("on", .string(.resourceName), required: true, "The network the address is published on; its router holds it."),
+            FieldSpec("address", .string(nil), required: true, "The published IPv4 address: in `on`'s subnet, held by no interface, gateway or bridge."),
+            FieldSpec("port", .string(nil), required: true, "The published port: `tcp/N` or `udp/N`."),
+            FieldSpec("to", .string(.hostname), required: true, "The VM the traffic is forwarded to, on another segment of the same router."),
+            FieldSpec("to_port", .integer(1...65535), "The VM's port; default: the number of `port`."),
+        ])
+
+    public static let policy = ObjectSchema(
+        name: "policy", summary: "Segmentation as code: traffic between segments that the router VMs let through, and addresses they publish.",
+        fields: [
+            FieldSpec("default", .string(nil), default: .string(defaultPolicy), "`deny` or `allow`: traffic between a router's segments that no rule names."),
+            FieldSpec("allow", .objectList(policyRule), "Traffic let through the routers, whatever `default` says."),
+            FieldSpec("nat", .objectList(natRule), "Destination NAT: an address and port on one segment forwarded to a VM on another."),
+        ])
+
     public static let root = ObjectSchema(
         name: "range", summary: "A rangectl range manifest, format version 1.",
         fields: [
@@ -169,5 +198,6 @@ public enum ManifestSchema {
             FieldSpec("networks", .objectList(network), required: true, "The range's networks."),
             FieldSpec("vms", .objectList(vm), required: true, "The range's VMs."),
             FieldSpec("instances", .object(instances), "Several copies of the range on the same engines, each in its own address block."),
+            FieldSpec("policy", .object(policy), "What traffic may cross the router VMs, and what they publish (segmentation as code)."),
         ])
 }

@@ -16,6 +16,9 @@ public enum JSONSchemaGenerator {
             ("interface", .object(object(ManifestSchema.interface))),
             ("route", .object(object(ManifestSchema.route))),
             ("instances", .object(object(ManifestSchema.instances))),
+            ("policy", .object(object(ManifestSchema.policy))),
+            ("policy_rule", .object(object(ManifestSchema.policyRule))),
+            ("nat_rule", .object(object(ManifestSchema.natRule))),
         ])))
         return .object(fields)
     }

@@ -53,7 +53,36 @@ public struct ManifestDecoder {
         }
         return RawManifest(location: loc(root), version: version, name: name, labels: labels,
                            helperImage: string(fields, F.Root.helperImage), networks: networks, vms: vms,
-                           instances: fields.node(F.Root.instances).flatMap { instances($0) })
+                           instances: fields.node(F.Root.instances).flatMap { instances($0) },
+                           policy: fields.node(F.Root.policy).flatMap { policy($0) })
+    }
+
+    private mutating func policy(_ node: NodeID) -> RawPolicy? {
+        guard let f = readObject(node, ManifestSchema.policy, what: "'policy'") else { return nil }
+        var allow: [RawPolicyRule] = []
+        if let list = list(f, F.Pol.allow) {
+            for i in 0..<doc.count(list) {
+                let item = doc.item(list, i)
+                guard let r = readObject(item, ManifestSchema.policyRule, what: "an 'allow' rule") else { continue }
+                // A value that is not a list is reported by stringList and left absent.
+                var ports: Located<[Located<String>]>?
+                if let p = r.node(F.PolRule.ports) {
+                    let entries = stringList(r, F.PolRule.ports)
+                    if doc.shape(p) == .sequence { ports = Located(entries, at: loc(p)) }
+                }
+                allow.append(RawPolicyRule(location: loc(item), from: string(r, F.PolRule.from), to: string(r, F.PolRule.to), ports: ports))
+            }
+        }
+        var nat: [RawNATRule] = []
+        if let list = list(f, F.Pol.nat) {
+            for i in 0..<doc.count(list) {
+                let item = doc.item(list, i)
+                guard let r = readObject(item, ManifestSchema.natRule, what: "a 'nat' entry") else { continue }
+                nat.append(RawNATRule(location: loc(item), on: string(r, F.NAT.on), address: string(r, F.NAT.address), port: string(r, F.NAT.port),
+                                      to: string(r, F.NAT.to), toPort: integer(r, F.NAT.toPort)))
+            }
+        }
+        return RawPolicy(location: loc(node), defaultAction: string(f, F.Pol.defaultAction), allow: allow, nat: nat)
     }
 
     private mutating func instances(_ node: NodeID) -> RawInstances? {
@@ -329,6 +358,20 @@ public struct ManifestDecoder {
             static let labels = at(ManifestSchema.root, "labels"), helperImage = at(ManifestSchema.root, "helper_image")
             static let networks = at(ManifestSchema.root, "networks"), vms = at(ManifestSchema.root, "vms")
             static let instances = at(ManifestSchema.root, "instances")
+            static let policy = at(ManifestSchema.root, "policy")
+        }
+        enum Pol {
+            static let defaultAction = at(ManifestSchema.policy, "default"), allow = at(ManifestSchema.policy, "allow")
+            static let nat = at(ManifestSchema.policy, "nat")
+        }
+        enum PolRule {
+            static let from = at(ManifestSchema.policyRule, "from"), to = at(ManifestSchema.policyRule, "to")
+            static let ports = at(ManifestSchema.policyRule, "ports")
+        }
+        enum NAT {
+            static let on = at(ManifestSchema.natRule, "on"), address = at(ManifestSchema.natRule, "address")
+            static let port = at(ManifestSchema.natRule, "port"), to = at(ManifestSchema.natRule, "to")
+            static let toPort = at(ManifestSchema.natRule, "to_port")
         }
         enum Inst {
             static let names = at(ManifestSchema.instances, "names"), count = at(ManifestSchema.instances, "count")

@@ -141,10 +141,14 @@ public struct RawManifest: Sendable {
     public var vms: [RawVM]
     /// Copies of the range (nil: one range, as without the field).
     public var instances: RawInstances?
+    /// What may cross the router VMs (nil: no policy; routers forward everything, as before).
+    public var policy: RawPolicy?
 
     public init(location: SourceLocation, version: Located<Int>?, name: Located<String>?, labels: [RawPair] = [],
-                helperImage: Located<String>? = nil, networks: [RawNetwork], vms: [RawVM], instances: RawInstances? = nil) {
+                helperImage: Located<String>? = nil, networks: [RawNetwork], vms: [RawVM], instances: RawInstances? = nil,
+                policy: RawPolicy? = nil) {
         self.instances = instances
+        self.policy = policy
         self.location = location
         self.version = version
         self.name = name

@@ -172,10 +172,13 @@ public struct DesiredRange: Hashable, Sendable {
     /// With `--instance`: the instances a plan acts on (only their objects on the engine are
     /// looked at, so the others' are neither changed nor deleted); nil: the whole range.
     public var instanceScope: [String]?
+    /// What the router VMs let through between their segments (nil: no `policy:`, they forward everything).
+    public var policy: DesiredPolicy?
 
     public init(name: String, labels: [KeyValue], networks: [DesiredNetwork], vms: [DesiredVM], helperImage: String = "busybox:latest",
-                instances: [InstanceBlock] = []) {
+                instances: [InstanceBlock] = [], policy: DesiredPolicy? = nil) {
         self.instances = instances
+        self.policy = policy
         self.name = name
         self.labels = labels
         self.networks = networks

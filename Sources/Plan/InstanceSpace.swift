@@ -65,13 +65,16 @@ public enum InstanceSpace {
         span.contains(a) ? block.address(atOffset: span.offset(of: a)) : a
     }
 
+    /// A subnet inside the span moved with it; one outside it, or wider than it, stays.
     public static func rebase(_ s: IPv4Subnet, from span: IPv4Subnet, to block: IPv4Subnet) -> IPv4Subnet {
-        span.contains(s.network) ? IPv4Subnet(network: rebase(s.network, from: span, to: block), prefixLength: s.prefixLength) : s
+        guard span.contains(s.network), s.prefixLength >= span.prefixLength else { return s }
+        return IPv4Subnet(network: rebase(s.network, from: span, to: block), prefixLength: s.prefixLength)
     }
 
     /// The range as instance `instance` in `block`: every subnet, gateway, bridge address, swarm
-    /// range, interface address, route target inside the span and route gateway re-based; every
-    /// network and VM marked as the instance's and named `<range>-<instance>-<object>` on the engine.
+    /// range, interface address, route target inside the span and route gateway re-based, and the
+    /// policy's sources, destinations and NAT addresses; every network, VM and NAT entry marked as
+    /// the instance's, and named `<range>-<instance>-<object>` on the engine.
     public static func instance(_ desired: DesiredRange, named instance: String, span: IPv4Subnet, block: IPv4Subnet) -> DesiredRange {
         var out = desired
         let prefix = EngineNames.prefix(desired.name, instance: instance)
@@ -101,6 +104,36 @@ public enum InstanceSpace {
                 return r
             }
             return vm
+        }
+        out.policy = desired.policy.map { policy in
+            var p = policy
+            p.rules = policy.rules.map { r in
+                var r = r
+                r.sources = r.sources.map { rebase($0, from: span, to: block) }
+                r.destinations = r.destinations.map { rebase($0, from: span, to: block) }
+                return r
+            }
+            p.nat = policy.nat.map { e in
+                var e = e
+                e.address = rebase(e.address, from: span, to: block)
+                e.targetAddress = rebase(e.targetAddress, from: span, to: block)
+                e.instance = instance
+                return e
+            }
+            return p
+        }
+        return out
+    }
+
+    /// The policy of all copies together: each copy's rules (a rule that names only addresses
+    /// outside the span is the same in every copy, and kept once) and NAT entries, in order.
+    public static func merged(_ policies: [DesiredPolicy]) -> DesiredPolicy? {
+        guard let first = policies.first else { return nil }
+        var seen = Set<PolicyRule>()
+        var out = DesiredPolicy(defaultAction: first.defaultAction)
+        for p in policies {
+            out.rules += p.rules.filter { seen.insert($0).inserted }
+            out.nat += p.nat
         }
         return out
     }

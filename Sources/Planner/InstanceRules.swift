@@ -40,6 +40,7 @@ public enum InstanceRules {
         case let .success(assigned):
             base.instances = assigned.map { InstanceBlock(name: $0.name, block: $0.block) }
             var copies = DesiredRange(name: base.name, labels: base.labels, networks: [], vms: [], helperImage: base.helperImage, instances: base.instances)
+            var policies: [DesiredPolicy] = []
             for (name, block) in assigned {
                 var planned = base
                 let own = pins.filter { $0.instance == name }
@@ -59,7 +60,9 @@ public enum InstanceRules {
                 spread(&copy, raw, instance: name, hosts: hosts)
                 copies.networks += copy.networks
                 copies.vms += copy.vms
+                if let policy = copy.policy { policies.append(policy) }
             }
+            copies.policy = InstanceSpace.merged(policies)
             return (copies, diagnostics.uniqued())
         }
         return (nil, diagnostics)

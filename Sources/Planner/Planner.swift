@@ -47,11 +47,13 @@ public struct Planner {
         var pools: [AddressPool?] = networks.map { $0.map { AddressPool($0.desired) } }
         // The slots of VM i are slots[slotStart[i]..<slotStart[i + 1]].
         var (slots, slotStart) = collectSlots(raw, networks: networks, networkIndex: networkIndex, pools: &pools)
+        reserveNATAddresses(raw, networks: networks, networkIndex: networkIndex, pools: &pools)
         checkRouters(raw, networks: networks, slots: slots, slotStart: slotStart)
         applyPins(pins, raw, networks: networks, slots: &slots, slotStart: slotStart, pools: &pools)
         assignRemaining(networks: networks, slots: &slots, pools: &pools)
         let routes = decideRoutes(raw, networks: networks, slots: slots, slotStart: slotStart, swarm: placed.contains { $0 != nil })
-        return assemble(raw, range: range, networks: networks, slots: slots, slotStart: slotStart, routes: routes, hosts: placed)
+        let policy = checkPolicy(raw, networks: networks, networkIndex: networkIndex, slots: slots, slotStart: slotStart)
+        return assemble(raw, range: range, networks: networks, slots: slots, slotStart: slotStart, routes: routes, hosts: placed, policy: policy)
     }
 
     /// Claims a dictionary entry with one lookup (through the defaulting subscript, -1 when new):

@@ -3,8 +3,8 @@ import Plan
 import RangeDiagnostics
 
 /// The planner's passes over the VMs' interfaces ("slots"), in the order they must run: names,
-/// references and static addresses; pins; every other address; routes (which need every address);
-/// then the range itself. MANIFEST.md, "Addresses".
+/// references and static addresses (and NAT addresses, `PolicyRules`); pins; every other address;
+/// routes and the policy (which need every address); then the range itself. MANIFEST.md, "Addresses".
 extension Planner {
     /// Pass 1: names, references and static addresses; statics are taken before anything is
     /// assigned. Returns every VM's slots, those of VM i at slots[slotStart[i]..<slotStart[i + 1]].
@@ -157,7 +157,7 @@ extension Planner {
 
     /// The range, when nothing was wrong.
     func assemble(_ raw: RawManifest, range: String, networks: [CheckedNetwork?], slots: [Slot], slotStart: [Int],
-                  routes: [[DesiredRoute]], hosts: [String?]) -> DesiredRange? {
+                  routes: [[DesiredRoute]], hosts: [String?], policy: DesiredPolicy? = nil) -> DesiredRange? {
         guard !diagnostics.hasErrors, raw.name != nil, raw.version != nil else { return nil }
         var vms: [DesiredVM] = []
         vms.reserveCapacity(raw.vms.count)
@@ -182,6 +182,6 @@ extension Planner {
                 host: hosts[vmIndex]))
         }
         return DesiredRange(name: range, labels: Self.sorted(raw.labels), networks: networks.compactMap { $0?.desired }, vms: vms,
-                            helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage)
+                            helperImage: raw.helperImage?.value ?? ManifestSchema.defaultHelperImage, policy: policy)
     }
 }

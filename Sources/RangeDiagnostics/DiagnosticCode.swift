@@ -44,6 +44,17 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case duplicateDefaultRoute = "duplicate-default-route"
     case unknownHost = "unknown-host"
     case routerForwarding = "router-forwarding"
+    // Policy (segmentation as code, `policy:`).
+    /// `from`, `to` or a NAT's `to` names no VM or network of the range.
+    case unknownPolicyTarget = "unknown-policy-target"
+    /// A port, CIDR or `default` of the policy that does not parse.
+    case invalidPolicy = "invalid-policy"
+    /// A rule or NAT entry whose traffic crosses no router VM.
+    case policyUnrouted = "policy-unrouted"
+    /// A NAT address outside its network, or already held by an interface, gateway, bridge or another NAT.
+    case natAddress = "nat-address"
+    /// A `policy:` in a range where no network has a `router:`, or a NAT on a network without one.
+    case policyNoRouter = "policy-no-router"
     // Engine.
     case engineUnreachable = "engine-unreachable"
     case clusterMismatch = "cluster-mismatch"

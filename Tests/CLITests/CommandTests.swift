@@ -155,15 +155,19 @@ struct SchemaTests {
 
     @Test func examplesValidateAgainstTheSchemaWithPythonJsonschema() throws {
         // An independent implementation reads the manifests (PyYAML, json) and checks them with
-        // jsonschema's draft 2020-12 validator; .ci/run installs both.
+        // jsonschema's draft 2020-12 validator; .ci/run installs both. PyYAML follows YAML 1.1,
+        // where a bare `on` (a NAT entry's key) is true: its booleans are narrowed to YAML 1.2's.
         let script = """
-        import json, sys, yaml, jsonschema
+        import json, re, sys, yaml, jsonschema
+        class Core(yaml.SafeLoader): pass
+        Core.yaml_implicit_resolvers = {k: [(t, r) for t, r in v if t != 'tag:yaml.org,2002:bool'] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        Core.add_implicit_resolver('tag:yaml.org,2002:bool', re.compile(r'^(?:true|false)$'), list('tf'))
         schema = json.load(open(sys.argv[1]))
         jsonschema.Draft202012Validator.check_schema(schema)
         v = jsonschema.Draft202012Validator(schema)
         bad = 0
         for path in sys.argv[2:]:
-            doc = yaml.safe_load(open(path)) if not path.endswith('.json') else json.load(open(path))
+            doc = yaml.load(open(path), Loader=Core) if not path.endswith('.json') else json.load(open(path))
             for e in v.iter_errors(doc):
                 bad += 1
                 print(path, list(e.path), e.message)

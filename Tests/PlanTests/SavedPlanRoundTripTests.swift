@@ -25,7 +25,9 @@ struct SavedPlanRoundTripTests {
             if saved.desired != desired { break }
         }
         // Every field the saved plan carries took more than one value in the sample.
-        let skipped: Set<String> = ["location", "diskGBLocation"]   // source positions: a saved plan has no file
+        // Source positions: a saved plan has no file. `policy` (issue 11): the saved plan does not
+        // carry it yet; it must before `apply PLAN.json` enforces a policy.
+        let skipped: Set<String> = ["location", "diskGBLocation", "policy"]
         func varied<T>(_ items: [T], _ kind: String) {
             var values: [String: Set<String>] = [:]
             for item in items {
