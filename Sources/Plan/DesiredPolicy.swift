@@ -1,3 +1,5 @@
+import RangeDiagnostics
+
 /// What a policy rule lets through: a protocol and its destination ports.
 public enum PolicyPorts: Hashable, Sendable, CustomStringConvertible {
     case tcp(ClosedRange<Int>)
@@ -117,6 +119,8 @@ public struct DesiredPolicy: Hashable, Sendable {
     public var defaultAction: PolicyAction
     public var rules: [PolicyRule]
     public var nat: [NATEntry]
+    /// Where the manifest writes `policy:` (nil for a plan read back from a file).
+    public var location: SourceLocation?
 
     public init(defaultAction: PolicyAction = .deny, rules: [PolicyRule] = [], nat: [NATEntry] = []) {
         self.defaultAction = defaultAction

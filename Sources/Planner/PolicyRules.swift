@@ -91,7 +91,9 @@ extension Planner {
 
         let nat = checkNAT(policy.nat, raw, networks: networks, networkIndex: networkIndex, vmIndex: vmIndex, routers: routers, slots: slots, slotStart: slotStart)
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
-        return DesiredPolicy(defaultAction: action, rules: rules, nat: nat)
+        var desired = DesiredPolicy(defaultAction: action, rules: rules, nat: nat)
+        desired.location = policy.location
+        return desired
     }
 
     /// The router VMs in manifest order, each once, with the networks it has NICs on.
