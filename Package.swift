@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "RangeDiagnostics"),
         .target(name: "Manifest", dependencies: ["RangeDiagnostics", "CYaml"]),
         .target(name: "Plan", dependencies: ["RangeDiagnostics"]),
-        .target(name: "Planner", dependencies: ["RangeDiagnostics", "Manifest", "Plan"]),
+        .target(name: "Planner", dependencies: ["RangeDiagnostics", "Manifest", "Plan", "Policy"]),
         .target(name: "Engine", dependencies: ["Plan", "RangeDiagnostics"]),
         .target(name: "DockerEngine", dependencies: ["Engine", "Plan", "CCurl"]),
         .target(name: "InMemoryEngine", dependencies: ["Engine", "Plan"]),
@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Applier", dependencies: ["Engine", "Plan"]),
         // A range as a picture: a graph model of the desired (and observed) range, DOT and Mermaid text. No I/O.
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
-        // A range's policy as iptables-restore text per router VM: pure, no I/O (nothing depends on it yet).
+        // A range's policy as iptables-restore text per router VM: pure, no I/O (the planner attaches it to the routers).
         .target(name: "Policy", dependencies: ["Plan"]),
         // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
         .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),

@@ -165,6 +165,8 @@ public final class Applier: @unchecked Sendable {
             try engine.startContainer(id: try id ?? createdContainer(vm))
         case let .setRoutes(vm, id):
             try engine.setRoutes(vm, containerID: try id ?? createdContainer(vm), range: desired)
+        case let .setPolicy(vm, id, removing):
+            try engine.setPolicy(vm, containerID: try id ?? createdContainer(vm), range: desired, removing: removing)
         }
         return nil
     }

@@ -128,6 +128,19 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         try node(holding: containerID).readRoutes(containerID: containerID, range: range)
     }
 
+    public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
+        try node(holding: containerID).setPolicy(vm, containerID: containerID, range: range, removing: removing)
+    }
+
+    public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
+        try node(holding: containerID).readPolicy(containerID: containerID, helperImage: helperImage, range: range)
+    }
+
+    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+        let node = host.flatMap { byName[$0] }.map { nodes[$0] } ?? manager
+        return try node.engine.missingHelperTools(range: range, host: nil)
+    }
+
     /// The engine of the node that holds a container; every id the applier names came from an
     /// inventory or a create of this engine.
     private func node(holding id: String) throws -> any ContainerEngine {

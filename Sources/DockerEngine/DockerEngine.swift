@@ -271,6 +271,33 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
                                      requests.routesMarker(vm, range: range, containerID: containerID, startedAt: started))
     }
 
+    public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
+        guard let policy = vm.policy else { throw EngineError.unsupported("internal error: \(vm.hostname) has no policy to set") }
+        let (status, output) = try runHelper(PolicySetting.command(policy, removing: removing), in: containerID, range: range, owner: vm.hostname)
+        if status != 0 {
+            throw EngineError.unsupported("setting the policy of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
+        }
+        let started = try startedAt(container: containerID)
+        let marker = PolicySetting.markerName(vm)
+        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
+        let _: IdResponse = try post("/containers/create?name=\(marker)",
+                                     requests.policyMarker(vm, policy, range: range, containerID: containerID, startedAt: started))
+    }
+
+    public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
+        let labels = RangeLabels.common(range: range, manifestLabels: []) + [KeyValue(RangeLabels.helper, "plan")]
+        let (status, output) = try runHelper(requests.helper(PolicySetting.readCommand, in: containerID, image: helperImage, labels: labels))
+        guard status == 0 else { throw EngineError.unsupported("reading the policy failed (helper exited \(status)): \(output)") }
+        return output
+    }
+
+    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+        let labels = RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, "preflight")]
+        let (status, output) = try runHelper(requests.helper(PolicySetting.toolsCommand, in: nil, image: range.helperImage, labels: labels))
+        guard status == 0 else { return PolicySetting.tools }   // no `sh` either
+        return output.split(separator: "\n").map(String.init).filter(PolicySetting.tools.contains)
+    }
+
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
         // The lock never runs: any local image will do for it.
         let images: [ImageID] = try get("/images/json")
@@ -324,7 +351,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// Runs a short-lived helper container in a running container's network namespace with
     /// NET_ADMIN, waits for it, and removes it; returns its exit status and output.
     private func runHelper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) throws -> (Int, String) {
-        let helper: IdResponse = try post("/containers/create", requests.helper(command, in: containerID, range: range, owner: owner))
+        try runHelper(requests.helper(command, in: containerID, range: range, owner: owner))
+    }
+
+    private func runHelper(_ request: JSONValue) throws -> (Int, String) {
+        let helper: IdResponse = try post("/containers/create", request)
         // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
         defer { try? removeContainer(id: helper.Id) }
         try startContainer(id: helper.Id)

@@ -113,12 +113,18 @@ struct DockerRequests: Sendable {
 
     /// `POST /containers/create` of a helper in a running container's network namespace, with NET_ADMIN.
     func helper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) -> JSONValue {
+        helper(command, in: containerID, image: range.helperImage,
+               labels: RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, owner)])
+    }
+
+    /// The helper in a container's network namespace (`containerID`), or in none of its own (nil).
+    func helper(_ command: [String], in containerID: String?, image: String, labels: [KeyValue]) -> JSONValue {
         .object([
-            ("Image", .string(range.helperImage)),
+            ("Image", .string(image)),
             ("Cmd", .array(command.map { .string($0) })),
-            ("Labels", Self.map(RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, owner)])),
+            ("Labels", Self.map(labels)),
             ("HostConfig", .object([
-                ("NetworkMode", .string("container:\(containerID)")),
+                ("NetworkMode", .string(containerID.map { "container:\($0)" } ?? "none")),
                 ("CapAdd", .array([.string("NET_ADMIN")])),
             ])),
         ])
@@ -128,6 +134,12 @@ struct DockerRequests: Sendable {
     func routesMarker(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> JSONValue {
         neverStarted(image: range.helperImage,
                      labels: RouteSetting.markerLabels(vm, range: range, containerID: containerID, startedAt: startedAt))
+    }
+
+    /// `POST /containers/create?name=<vm>.policy`: the never-started marker of the policy applied on one router start.
+    func policyMarker(_ vm: DesiredVM, _ policy: RouterPolicy, range: DesiredRange, containerID: String, startedAt: String) -> JSONValue {
+        neverStarted(image: range.helperImage,
+                     labels: PolicySetting.markerLabels(vm, policy, range: range, containerID: containerID, startedAt: startedAt))
     }
 
     /// `POST /containers/create?name=<range>.lock`: the lock, a never-started container of any local image.

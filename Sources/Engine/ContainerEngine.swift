@@ -41,6 +41,21 @@ public protocol ContainerEngine: AnyObject, Sendable {
     /// A running VM's routing table (`ip route show`), read by the same helper from outside its image.
     func readRoutes(containerID: String, range: DesiredRange) throws -> String
 
+    /// Applies a router VM's policy from outside its image, through the same helper as routes: one
+    /// `iptables-restore --noflush` of rangectl's chains (never half a policy), the jumps into
+    /// them ensured, the NAT addresses added (and `removing`, those an earlier policy added and
+    /// this one drops, removed). Then its policy marker `<vm>.policy` is replaced. The helper
+    /// image must carry `iptables-restore`, `iptables` and `ip` (see `PolicySetting.tools`).
+    func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws
+
+    /// What a running router holds of a policy (`PolicySetting.readCommand`'s output), read by a
+    /// helper of `helperImage` (the image of its policy marker) in its network namespace.
+    func readPolicy(containerID: String, helperImage: String, range: String) throws -> String
+
+    /// Which of `PolicySetting.tools` the range's helper image lacks on the engine (on swarm node
+    /// `host`, nil on one engine): a helper with no network runs `command -v` for each.
+    func missingHelperTools(range: DesiredRange, host: String?) throws -> [String]
+
     /// Creates the lock object `name` with `labels` unless one exists; either way returns the one
     /// that holds the name now (so the caller sees whether it got the lock). See `RangeLock`.
     func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String])
@@ -56,16 +71,42 @@ public protocol ContainerEngine: AnyObject, Sendable {
 extension ContainerEngine {
     /// The inventory, plus the start time of every VM that has a routes marker (a restart since
     /// the routes were set means they are lost). Extra calls only for routed VMs.
+    /// A router with a policy marker also has its live policy read (`policyLive`), so that a plan
+    /// sees rules flushed by hand; a read that fails leaves it nil (the marker still tells restarts).
     public func observe() throws -> EngineInventory {
         var inventory = try inventory()
-        let marked = Set(inventory.containers.compactMap { c in
-            c.labels[RangeLabels.routesOf].flatMap { of in RangeLabels.enginePrefix(c.labels).map { "\($0)/\(of.lowercased())" } }
-        })
+        func key(_ c: ObservedContainer, _ label: String) -> String? {
+            c.labels[label].flatMap { of in RangeLabels.enginePrefix(c.labels).map { "\($0)/\(of.lowercased())" } }
+        }
+        let routed = Set(inventory.containers.compactMap { key($0, RangeLabels.routesOf) })
+        let policyMarkers = Dictionary(inventory.containers.compactMap { c in key(c, RangeLabels.policyOf).map { ($0, c) } },
+                                       uniquingKeysWith: { a, _ in a })
         for i in inventory.containers.indices where inventory.containers[i].state == .running {
             let c = inventory.containers[i]
-            guard let vm = c.labels[RangeLabels.vm], let prefix = RangeLabels.enginePrefix(c.labels),
-                  marked.contains("\(prefix)/\(vm.lowercased())") else { continue }
+            guard let vm = key(c, RangeLabels.vm) else { continue }
+            let marker = policyMarkers[vm]
+            guard routed.contains(vm) || marker != nil else { continue }
             inventory.containers[i].startedAt = try startedAt(container: c.id)
+            if let marker, let range = c.labels[RangeLabels.range] {
+                inventory.containers[i].policyLive = try? readPolicy(containerID: c.id, helperImage: marker.image, range: range)
+            }
+        }
+        return inventory
+    }
+
+    /// `observe()`, plus, when `desired` has routers with a declared policy, the tools their
+    /// helper image lacks on each node that holds one (`EngineInventory.helperMissingTools`): a
+    /// preflight error, before any change. Nothing more when the image itself is missing (that is
+    /// the preflight's `image-missing`).
+    public func observe(for desired: DesiredRange?) throws -> EngineInventory {
+        var inventory = try observe()
+        guard let desired else { return inventory }
+        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
+        var hosts: [String?] = []
+        for vm in desired.vms where vm.policy?.declared == true && !hosts.contains(vm.host) { hosts.append(vm.host) }
+        for host in hosts where (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) {
+            let missing = try missingHelperTools(range: desired, host: host)
+            if !missing.isEmpty { inventory.helperMissingTools[host ?? ""] = missing }
         }
         return inventory
     }

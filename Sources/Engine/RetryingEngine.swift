@@ -65,6 +65,15 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
         try base.setRoutes(vm, containerID: containerID, range: range)
     }
+    public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
+        try base.setPolicy(vm, containerID: containerID, range: range, removing: removing)
+    }
+    public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
+        try base.readPolicy(containerID: containerID, helperImage: helperImage, range: range)
+    }
+    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+        try base.missingHelperTools(range: range, host: host)
+    }
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
         try base.claimLock(name: name, labels: labels)
     }

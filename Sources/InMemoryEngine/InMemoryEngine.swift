@@ -29,6 +29,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         public var starts = 0
         /// Routes set inside it since its last start (a restart loses them, as on a real engine).
         public var routes: [String] = []
+        /// The policy set inside it since its last start (a restart loses it too), as the text
+        /// `readPolicy` gives back: its rules and jumps as iptables-save lines, its addresses.
+        public var policy: [String] = []
     }
 
     /// A call the engine received, e.g. "createContainer lab-web01".
@@ -54,6 +57,8 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// What a command run inside a container gives (exit code, standard output), called outside
     /// the engine's lock; nil: every command fails as in an image without it (127, no output).
     public var commands: (@Sendable (_ container: Container, _ command: [String]) -> (exitCode: Int, output: String))?
+    /// The tools of `PolicySetting.tools` its helper image lacks (none by default).
+    public var helperLacks: [String] = []
 
     private let lock = NSLock()
     private var networks: [Network] = []
@@ -207,6 +212,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
             containers[i].started = true
             containers[i].starts += 1
             containers[i].routes = []
+            containers[i].policy = []
         }
     }
 
@@ -215,7 +221,45 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         modifyContainer(named: name) { c in
             c.starts += 1
             c.routes = []
+            c.policy = []
         }
+    }
+
+    /// The policy flushed by hand inside a router (`iptables -F` of rangectl's chains): its jumps
+    /// and addresses stay, its rules are gone.
+    public func flushPolicy(named name: String) {
+        modifyContainer(named: name) { c in c.policy.removeAll { $0.hasPrefix("-A RANGECTL-") } }
+    }
+
+    public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
+        try record("setPolicy", vm.dockerName)
+        guard let policy = vm.policy else { throw EngineError.unsupported("internal error: \(vm.hostname) has no policy to set") }
+        try locked {
+            guard images.contains(capabilities.imageNaming.canonical(range.helperImage)) else {
+                throw EngineError.http(status: 404, message: "No such image: \(range.helperImage)", request: "POST /containers/create")
+            }
+            guard let i = containers.firstIndex(where: { $0.id == containerID }), containers[i].running else {
+                throw EngineError.http(status: 409, message: "container \(containerID) is not running", request: "POST /containers/create")
+            }
+            containers[i].policy = policy.hookRules + policy.chainRules
+                + policy.addresses.map { "9: \($0.interface)    inet \($0.ip)/32 scope global \($0.interface)" }
+            let marker = PolicySetting.markerName(vm)
+            containers.removeAll { $0.name == marker }
+            containers.append(Container(id: newID(), name: marker,
+                                        labels: Self.dict(PolicySetting.markerLabels(vm, policy, range: range, containerID: containerID,
+                                                                                     startedAt: "start-\(containers[i].starts)")),
+                                        image: range.helperImage, running: false, started: false, endpoints: []))
+        }
+    }
+
+    public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
+        try record("readPolicy", containerID)
+        return locked { containers.first { $0.id == containerID }?.policy.joined(separator: "\n") ?? "" }
+    }
+
+    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+        try record("missingHelperTools", range.helperImage)
+        return helperLacks
     }
 
     public func startedAt(container id: String) throws -> String {

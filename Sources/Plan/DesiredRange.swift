@@ -116,6 +116,9 @@ public struct DesiredVM: Hashable, Sendable {
     public var host: String?
     /// The instance it belongs to (nil: the manifest has no `instances:`).
     public var instance: String?
+    /// A router VM's share of the range's policy (nil for every other VM). Set in place by the
+    /// helper, never a cause to re-create the VM.
+    public var policy: RouterPolicy?
 
     public init(hostname: String, dockerName: String, image: String, cpu: Int, ramMB: Int, diskGB: Int, privileged: Bool,
                 capAdd: [String], sysctls: [KeyValue], env: [KeyValue], command: [String]?, interfaces: [DesiredInterface],

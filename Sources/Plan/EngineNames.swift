@@ -1,5 +1,5 @@
 /// The names of a range's objects on the engine: `<range>-<network>`, `<range>-<hostname>`, the
-/// routes markers `<range>-<hostname>.routes` and the lock `<range>.lock`; an instance's objects
+/// routes and policy markers `<range>-<hostname>.routes` / `.policy` and the lock `<range>.lock`; an instance's objects
 /// are `<range>-<instance>-<network>` and so on (one lock for the whole range).
 /// The one place this is decided; ownership is still decided by labels only, never by a name.
 public enum EngineNames {
@@ -27,6 +27,9 @@ public enum EngineNames {
 
     /// The never-started container that records the routes set on the VM named `vmEngineName`.
     public static func routesMarker(_ vmEngineName: String) -> String { vmEngineName + ".routes" }
+
+    /// The never-started container that records the policy applied on the router VM named `vmEngineName`.
+    public static func policyMarker(_ vmEngineName: String) -> String { vmEngineName + ".policy" }
 
     /// The range's lock, a never-started container.
     public static func lock(_ range: String) -> String { range + ".lock" }

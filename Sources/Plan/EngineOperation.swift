@@ -10,13 +10,16 @@ public enum EngineOperation: Hashable, Sendable {
     case startVM(DesiredVM, id: String?)
     /// Set a running VM's routes again (lost to a restart, or added to the manifest).
     case setRoutes(DesiredVM, id: String?)
+    /// Apply a running router's policy (`vm.policy`) in place, removing the NAT addresses an
+    /// earlier policy added and this one drops.
+    case setPolicy(DesiredVM, id: String?, removing: [PolicyAddress])
 
     /// The engine object's name, for progress lines.
     public var objectName: String {
         switch self {
         case let .removeContainer(name, _), let .removeNetwork(name, _): return name
         case let .createNetwork(n): return n.dockerName
-        case let .createVM(vm), let .startVM(vm, _), let .setRoutes(vm, _): return vm.dockerName
+        case let .createVM(vm), let .startVM(vm, _), let .setRoutes(vm, _), let .setPolicy(vm, _, _): return vm.dockerName
         }
     }
 
@@ -29,6 +32,7 @@ public enum EngineOperation: Hashable, Sendable {
         case .createVM: return "create vm"
         case .startVM: return "start vm"
         case .setRoutes: return "set routes of vm"
+        case .setPolicy: return "set policy of vm"
         }
     }
 
@@ -41,6 +45,7 @@ public enum EngineOperation: Hashable, Sendable {
         case .createVM: return "created vm"
         case .startVM: return "started vm"
         case .setRoutes: return "set routes of vm"
+        case .setPolicy: return "set policy of vm"
         }
     }
 }

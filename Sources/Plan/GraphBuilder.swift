@@ -18,6 +18,7 @@ struct ContainerMatch {
     var byVM: [String: ObservedContainer] = [:]
     var extra: [ObservedContainer] = []
     var markers: [String: ObservedContainer] = [:]
+    var policyMarkers: [String: ObservedContainer] = [:]
     var leftovers: [ObservedContainer] = []
 
     init(_ observed: ObservedRange) {
@@ -27,6 +28,9 @@ struct ContainerMatch {
             } else if let of = c.labels[RangeLabels.routesOf] {
                 let key = EngineNames.key(of.lowercased(), instance: c.instance)
                 if markers[key] == nil { markers[key] = c } else { leftovers.append(c) }
+            } else if let of = c.labels[RangeLabels.policyOf] {
+                let key = EngineNames.key(of.lowercased(), instance: c.instance)
+                if policyMarkers[key] == nil { policyMarkers[key] = c } else { leftovers.append(c) }
             } else {
                 let key = EngineNames.key((c.labels[RangeLabels.vm] ?? c.name).lowercased(), instance: c.instance)
                 if byVM[key] == nil { byVM[key] = c } else { extra.append(c) }
@@ -49,12 +53,24 @@ struct VMStep {
         case create(replacing: ObservedContainer?, cause: String)
         case start(id: String, cause: String)
         case setRoutes(id: String, cause: String)
+        /// Nothing but its policy (see `VMStep.policy`).
+        case keep(id: String)
     }
 
     var vm: DesiredVM
     var action: Action
     /// Its routes marker, removed before it is created again.
     var marker: ObservedContainer?
+    /// Set its policy (a router whose rules are missing, lost or changed), after the action.
+    var policy: PolicyStep?
+    /// Its policy marker, removed before it is created again.
+    var policyMarker: ObservedContainer?
+}
+
+/// A router's policy applied in place: why, and the NAT addresses of the old policy to remove.
+struct PolicyStep {
+    var cause: String
+    var removing: [PolicyAddress]
 }
 
 /// Adds the operations to the graph in plan order with what each must wait for:
@@ -62,7 +78,7 @@ struct VMStep {
 /// - a network's create, for the removal of the network that held its name or an overlapping pool;
 /// - a VM's create, for the creates of its own networks (no other) and the removal of whatever
 ///   held its name or one of its addresses;
-/// - a VM's start, for its create; its routes, for its start and the removal of its old marker;
+/// - a VM's start, for its create; its routes and a router's policy, for its start and the removal of its old marker;
 /// - on an engine that does not count endpoints exactly, a container's removal for the previous
 ///   removal on each of its networks, and a VM's create for the last removal on each of its own
 ///   (a network's endpoints are released one at a time there, see `EngineCapabilities`).
@@ -104,6 +120,9 @@ struct GraphBuilder {
 
     mutating func vm(_ step: VMStep, range: DesiredRange) {
         let vm = step.vm
+        let routes = "routes " + vm.routes.map(\.description).joined(separator: ", ")
+        var start: String?
+        var id: String?
         switch step.action {
         case let .create(_, cause):
             var after: [String] = []
@@ -116,21 +135,30 @@ struct GraphBuilder {
             if let holder = removalOfContainer[vm.dockerName] { after.append(holder) }
             let create = graph.append(PlannedOperation(id: "create-vm:\(vm.idKey)", operation: .createVM(vm), cause: cause,
                                                        dependsOn: Self.unique(after)))
-            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: nil),
-                                                      cause: "created by this apply", dependsOn: [create]))
-            guard !vm.routes.isEmpty else { return }
-            let marker = step.marker.flatMap { removalOfContainer[$0.name] }
-            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: nil),
-                                          cause: "routes " + vm.routes.map(\.description).joined(separator: ", "),
-                                          dependsOn: [start] + (marker.map { [$0] } ?? [])))
-        case let .start(id, cause):
-            let start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: id),
-                                                      cause: cause, dependsOn: []))
-            guard !vm.routes.isEmpty else { return }
-            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: id),
-                                          cause: "routes " + vm.routes.map(\.description).joined(separator: ", "), dependsOn: [start]))
-        case let .setRoutes(id, cause):
-            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: id), cause: cause, dependsOn: []))
+            start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: nil),
+                                                  cause: "created by this apply", dependsOn: [create]))
+            if !vm.routes.isEmpty {
+                let marker = step.marker.flatMap { removalOfContainer[$0.name] }
+                graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: nil), cause: routes,
+                                              dependsOn: [start!] + (marker.map { [$0] } ?? [])))
+            }
+        case let .start(live, cause):
+            id = live
+            start = graph.append(PlannedOperation(id: "start-vm:\(vm.idKey)", operation: .startVM(vm, id: live), cause: cause, dependsOn: []))
+            if !vm.routes.isEmpty {
+                graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: live), cause: routes, dependsOn: [start!]))
+            }
+        case let .setRoutes(live, cause):
+            id = live
+            graph.append(PlannedOperation(id: "set-routes:\(vm.idKey)", operation: .setRoutes(vm, id: live), cause: cause, dependsOn: []))
+        case let .keep(live):
+            id = live
+        }
+        // A router's policy, once it runs (its own rules only: it needs none of its routes).
+        if let policy = step.policy {
+            let marker = step.policyMarker.flatMap { removalOfContainer[$0.name] }
+            graph.append(PlannedOperation(id: "set-policy:\(vm.idKey)", operation: .setPolicy(vm, id: id, removing: policy.removing),
+                                          cause: policy.cause, dependsOn: (start.map { [$0] } ?? []) + (marker.map { [$0] } ?? [])))
         }
     }
 

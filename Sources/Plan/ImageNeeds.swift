@@ -14,7 +14,7 @@ public struct ImageNeed: Hashable, Sendable {
     public var image: String
     /// As the engine lists it (`ImageNaming.canonical`): what is compared with its images.
     public var canonical: String
-    /// True for the helper image that sets VM routes.
+    /// True for the helper image that sets VM routes and router policies.
     public var helper: Bool
     /// The first VM that needs it there.
     public var location: SourceLocation?
@@ -25,7 +25,7 @@ public struct ImageNeed: Hashable, Sendable {
 
 public enum ImageNeeds {
     /// Every image the range needs, once per node, in manifest order: each VM's image, then the
-    /// helper's on each node where a VM has routes (the helper runs on the VM's own node).
+    /// helper's on each node where a VM has routes or a router a policy (the helper runs on the VM's own node).
     public static func of(_ desired: DesiredRange, naming: ImageNaming) -> [ImageNeed] {
         var out: [ImageNeed] = []
         var seen: Set<String> = []
@@ -36,7 +36,7 @@ public enum ImageNeeds {
             }
         }
         let helper = naming.canonical(desired.helperImage)
-        for vm in desired.vms where !vm.routes.isEmpty {
+        for vm in desired.vms where !vm.routes.isEmpty || vm.policy?.declared == true {
             if seen.insert("\(vm.host ?? "")\u{0}\(helper)").inserted {
                 out.append(ImageNeed(host: vm.host, image: desired.helperImage, canonical: helper, helper: true, location: vm.location))
             }

@@ -63,6 +63,9 @@ public struct ObservedContainer: Hashable, Sendable {
     public var startedAt: String?
     /// The swarm node it was read from, when the range spans several engines (nil: one engine).
     public var host: String?
+    /// On a router with a policy marker: what it holds of the policy (see `RouterPolicy.drift`);
+    /// nil when not read.
+    public var policyLive: String?
 
     public init(id: String, name: String, labels: [String: String], state: ContainerState, image: String, endpoints: [ObservedEndpoint],
                 startedAt: String? = nil) {
@@ -128,6 +131,9 @@ public struct EngineInventory: Hashable, Sendable {
     public var images: Set<String>
     /// The same per swarm node, when the inventory spans several engines (empty: one engine).
     public var imagesByHost: [String: Set<String>] = [:]
+    /// The tools of policy setting the helper image lacks, per swarm node ("" on one engine);
+    /// read only when the range declares a policy (see `ContainerEngine.observe(for:)`).
+    public var helperMissingTools: [String: [String]] = [:]
 
     public init(apiVersion: APIVersion, capabilities: EngineCapabilities, cpus: Int,
                 networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {

@@ -199,6 +199,10 @@ public enum PlanJSON {
             w.endObject()
         }
         w.endArray()
+        if let p = v.policy {
+            w.field("policy")
+            policy(p, into: &w)
+        }
         w.endObject()
     }
 
@@ -336,9 +340,14 @@ public struct SavedPlan: Sendable {
                     routes.append(DesiredRoute(to: to, via: via, implicit: implicit))
                 }
             }
-            vms.append(DesiredVM(hostname: hostname, dockerName: docker, image: image, cpu: cpu, ramMB: ram, diskGB: disk,
-                                 privileged: privileged, capAdd: strings(caps) ?? [], sysctls: sysctls, env: env,
-                                 command: command, interfaces: interfaces, routes: routes, host: hostOf(v), instance: string(v["instance"])))
+            var vm = DesiredVM(hostname: hostname, dockerName: docker, image: image, cpu: cpu, ramMB: ram, diskGB: disk,
+                               privileged: privileged, capAdd: strings(caps) ?? [], sysctls: sysctls, env: env,
+                               command: command, interfaces: interfaces, routes: routes, host: hostOf(v), instance: string(v["instance"]))
+            switch readPolicy(v) {
+            case let .success(p): vm.policy = p
+            case let .failure(e): return .failure(e)
+            }
+            vms.append(vm)
         }
         var changes: [Change] = []
         for c in changeItems {

@@ -53,6 +53,11 @@ public enum Preflight {
                 out.append(.error(.imageMissing, "\(what) is not present on \(need.engineText); \(remedy)", at: need.location))
             }
         }
+        for (host, missing) in inventory.helperMissingTools.sorted(by: { $0.key < $1.key }) where !missing.isEmpty {
+            guard let router = desired.vms.first(where: { $0.policy?.declared == true && ($0.host ?? "") == host }) else { continue }
+            let on = host.isEmpty ? "the engine" : "the engine of node \(host)"
+            out.append(.error(.helperMissingTool, "helper image \(desired.helperImage) on \(on) lacks \(missing.joined(separator: ", ")), which setting the policy of router \(router.hostname) needs; set helper_image to an image that has iptables and ip (README, \"Policy\")", at: desired.policy?.location ?? router.location))
+        }
         if !inventory.capabilities.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {
             out.append(.warning(.engineLimit, "this engine (\(inventory.capabilities.engineName)) drops traffic that a router VM forwards between its networks: network '\(routed.name)' and the other segments of \(routed.router ?? "") will get their addresses and routes but will not reach each other through it; use a Docker engine for routed ranges", at: routed.location))
         }

@@ -44,3 +44,16 @@ public enum RangeLabels {
         labels[range].map { EngineNames.prefix($0, instance: labels[instance]) }
     }
 }
+
+extension RangeLabels {
+    /// On a policy marker (`EngineNames.policyMarker`): the router VM whose policy it records.
+    public static let policyOf = "io.rangectl.policy-of"
+    /// On a policy marker: `RouterPolicy.hash` of what was applied.
+    public static let policyHash = "io.rangectl.policy-hash"
+    /// On a policy marker: the rules applied as a reviewer reads them, one per line (for plan diffs).
+    public static let policyRules = "io.rangectl.policy-rules"
+    /// On a policy marker: the NAT addresses added, `eth0 172.30.0.100` joined by commas (removed when dropped).
+    public static let policyAddresses = "io.rangectl.policy-addresses"
+    /// On a policy marker: `<vm container id>@<its StartedAt>` when it was applied; a restart loses the rules.
+    public static let policySet = "io.rangectl.policy-set"
+}

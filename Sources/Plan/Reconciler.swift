@@ -35,6 +35,7 @@ public enum Reconciler {
             guard case let .create(replacing, cause) = step.action else { continue }
             if let live = replacing { graph.removeContainer(live, cause: cause) }
             if let marker = step.marker { graph.removeContainer(marker, cause: "routes marker of \(step.vm.hostname), which is created again") }
+            if let marker = step.policyMarker { graph.removeContainer(marker, cause: "policy marker of \(step.vm.hostname), which is created again") }
         }
         for c in (Array(containers.byVM.values) + containers.extra).sorted(byName: \.name) {
             changes.append(Change(.delete, .vm, c.labels[RangeLabels.vm] ?? c.name, instance: c.instance))
@@ -42,6 +43,9 @@ public enum Reconciler {
         }
         for c in Array(containers.markers.values).sorted(byName: \.name) {
             graph.removeContainer(c, cause: "routes marker of a VM that is not in the manifest")
+        }
+        for c in Array(containers.policyMarkers.values).sorted(byName: \.name) {
+            graph.removeContainer(c, cause: "policy marker of a VM that is not in the manifest")
         }
         for c in containers.leftovers.sorted(byName: \.name) {
             changes.append(Change(.delete, .helper, c.name))
@@ -82,9 +86,13 @@ public enum Reconciler {
         var steps: [VMStep] = []
         for vm in desired.vms {
             let marker = containers.markers.removeValue(forKey: vm.key)
+            let policyMarker = containers.policyMarkers.removeValue(forKey: vm.key)
+            // A router that (re)starts has a new network namespace: its policy is set afresh.
+            let restartPolicy = freshPolicy(vm)
             guard let live = containers.byVM.removeValue(forKey: vm.key) else {
                 changes.append(Change(.create, .vm, vm.hostname, instance: vm.instance))
-                steps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker))
+                steps.append(VMStep(vm: vm, action: .create(replacing: nil, cause: "not on the engine"), marker: marker,
+                                    policy: restartPolicy, policyMarker: policyMarker))
                 continue
             }
             var causes = specCauses(vm, live, desired: desired)
@@ -97,16 +105,27 @@ public enum Reconciler {
             if !live.state.isKept { causes.append("state \(live.state)") }
             if !causes.isEmpty {
                 changes.append(Change(.replace, .vm, vm.hostname, detail: causes, instance: vm.instance))
-                steps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker))
+                steps.append(VMStep(vm: vm, action: .create(replacing: live, cause: "re-created: " + causes.joined(separator: "; ")), marker: marker,
+                                    policy: restartPolicy, policyMarker: policyMarker))
             } else if live.state != .running {
                 let why = live.state == .created ? "never started" : "stopped"
                 var detail = ["start (\(why))"]
                 if !vm.routes.isEmpty { detail.append("then set routes \(vm.routes.map(\.description).joined(separator: ", "))") }
+                if let restartPolicy { detail.append("then set its \(restartPolicy.cause)") }
                 changes.append(Change(.update, .vm, vm.hostname, detail: detail, instance: vm.instance))
-                steps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil))
-            } else if case let .set(why) = routeDiff {
-                changes.append(Change(.update, .vm, vm.hostname, detail: [why], instance: vm.instance))
-                steps.append(VMStep(vm: vm, action: .setRoutes(id: live.id, cause: why), marker: nil))
+                steps.append(VMStep(vm: vm, action: .start(id: live.id, cause: why), marker: nil, policy: restartPolicy))
+            } else {
+                var detail: [String] = []
+                var action = VMStep.Action.keep(id: live.id)
+                if case let .set(why) = routeDiff {
+                    detail.append(why)
+                    action = .setRoutes(id: live.id, cause: why)
+                }
+                let policy = policyDifference(vm, live, policyMarker)
+                detail += policy?.detail ?? []
+                guard !detail.isEmpty else { continue }
+                changes.append(Change(.update, .vm, vm.hostname, detail: detail, instance: vm.instance))
+                steps.append(VMStep(vm: vm, action: action, marker: nil, policy: policy?.step))
             }
         }
         return steps
@@ -147,6 +166,37 @@ public enum Reconciler {
             return .set("routes lost (the VM restarted since they were set): set \(wantText) again")
         }
         return .none
+    }
+
+    /// The policy a router gets when it (re)starts: a declared one, all of it.
+    static func freshPolicy(_ vm: DesiredVM) -> PolicyStep? {
+        guard let p = vm.policy, p.declared else { return nil }
+        return PolicyStep(cause: "policy (\(p.rules.count) rules)", removing: [])
+    }
+
+    /// Compares a running router's policy, as its marker recorded it and as it holds it now, with
+    /// the manifest's: the rules that change (`policy: +allow jumpbox -> internal tcp/22`), rules
+    /// lost to a restart, or changed by hand inside the router. All are set again in place.
+    static func policyDifference(_ vm: DesiredVM, _ live: ObservedContainer, _ marker: ObservedContainer?) -> (detail: [String], step: PolicyStep)? {
+        guard let p = vm.policy else { return nil }
+        func step(_ detail: [String]) -> (detail: [String], step: PolicyStep) {
+            (detail, PolicyStep(cause: detail.joined(separator: "; "), removing: PolicyAddress.recorded(on: marker)))
+        }
+        guard let marker else { return p.declared ? step(["policy: set \(p.rules.count) rules (not set yet)"]) : nil }
+        if marker.labels[RangeLabels.policyHash] != p.hash {
+            let old = (marker.labels[RangeLabels.policyRules] ?? "").split(separator: "\n").map(String.init)
+            var lines = p.rules.filter { !old.contains($0) }.map { "policy: +" + $0 } + old.filter { !p.rules.contains($0) }.map { "policy: -" + $0 }
+            if !p.declared { lines.insert("policy: removed from the manifest, rangectl's chains emptied", at: 0) }
+            return step(lines.isEmpty ? ["policy: rules changed"] : lines)
+        }
+        guard p.declared else { return nil }
+        if marker.labels[RangeLabels.policySet] != "\(live.id)@\(live.startedAt ?? "")" {
+            return step(["policy lost (the router restarted since it was set): set again"])
+        }
+        if let text = live.policyLive, let drift = p.drift(live: text) {
+            return step(["policy changed inside the router since it was set (\(drift)): set again"])
+        }
+        return nil
     }
 
     static func networkCauses(_ n: DesiredNetwork, _ live: ObservedNetwork, desired: DesiredRange) -> [String] {

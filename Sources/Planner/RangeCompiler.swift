@@ -1,5 +1,6 @@
 import Manifest
 import Plan
+import Policy
 import RangeDiagnostics
 
 /// The result of compiling one manifest: the range (nil when invalid) and its diagnostics in source order.
@@ -57,6 +58,6 @@ public enum RangeCompiler {
             InstanceRules.plan(raw, $0, pins: lockPins + pins, blocks: lockBlocks + blocks, hosts: hosts)
         } ?? Planner.plan(raw, pins: lockPins + pins, hosts: hosts)
         let all = (parsed.diagnostics + lockDiagnostics + planDiagnostics).sortedBySource()
-        return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired, diagnostics: all)
+        return Compilation(rangeName: raw.name?.value ?? "", desired: all.hasErrors ? nil : desired.map(PolicyCompiler.attach), diagnostics: all)
     }
 }

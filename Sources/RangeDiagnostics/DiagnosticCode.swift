@@ -27,6 +27,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case duplicateInterface = "duplicate-interface"
     case poolExhausted = "pool-exhausted"
     case invalidPin = "invalid-pin"
+    /// The helper image lacks a tool that setting a router's policy needs (`iptables-restore`, ...).
+    case helperMissingTool = "helper-missing-tool"
     // Instances (`instances:`).
     case addressSpaceExhausted = "address-space-exhausted"
     case addressSpaceOverlap = "address-space-overlap"

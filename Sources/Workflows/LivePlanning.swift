@@ -45,7 +45,7 @@ public enum LivePlanning {
         }
         let inventory: EngineInventory
         do {
-            inventory = try connected.observe()
+            inventory = try connected.observe(for: first.desired)
         } catch {
             return .refused(first.rangeName, first.diagnostics + [.engine(error, endpoint: connected.endpoint)])
         }

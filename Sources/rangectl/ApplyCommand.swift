@@ -122,7 +122,7 @@ struct ApplyCommand: ParsableCommand {
         case let .success(l): held = l
         }
         do {
-            let replan = { LivePlanning.saved(saved, file: file, inventory: try e.observe(), endpoint: e.endpoint, pulling: images.pulling) }
+            let replan = { LivePlanning.saved(saved, file: file, inventory: try e.observe(for: saved.desired), endpoint: e.endpoint, pulling: images.pulling) }
             let first = try replan()
             var failure: (any Error)?
             let live = images.pullThenReplan(first, engine: e, parallelism: concurrency.parallelism, json: json) {

@@ -64,7 +64,7 @@ struct ApplyRunner {
         switch e.operation {
         case .createNetwork, .createVM: symbol = "+"
         case .removeContainer, .removeNetwork: symbol = "-"
-        case .startVM, .setRoutes: symbol = "~"
+        case .startVM, .setRoutes, .setPolicy: symbol = "~"
         }
         let time = String(format: "%.2fs", e.seconds)
         if let error = e.error {

@@ -25,10 +25,10 @@ struct SavedPlanRoundTripTests {
             if saved.desired != desired { break }
         }
         // Every field the saved plan carries took more than one value in the sample.
-        // Source positions: a saved plan has no file. `policy` (issue 11): the saved plan does not
-        // carry it yet; it must before `apply PLAN.json` enforces a policy.
-        let skipped: Set<String> = ["location", "diskGBLocation", "policy"]
-        func varied<T>(_ items: [T], _ kind: String) {
+        // Source positions: a saved plan has no file. The range's `policy` (the declaration): the
+        // saved plan carries what apply needs of it, each router's compiled policy (DesiredVM.policy).
+        func varied<T>(_ items: [T], _ kind: String, skipping: Set<String> = []) {
+            let skipped = skipping.union(["location", "diskGBLocation"])
             var values: [String: Set<String>] = [:]
             for item in items {
                 for child in Mirror(reflecting: item).children {
@@ -38,12 +38,14 @@ struct SavedPlanRoundTripTests {
             }
             for (label, seen) in values { #expect(seen.count > 1, "the generator never varies \(kind).\(label)") }
         }
-        varied(samples, "DesiredRange")
+        varied(samples, "DesiredRange", skipping: ["policy"])
         varied(samples.flatMap(\.networks), "DesiredNetwork")
         varied(samples.flatMap(\.vms), "DesiredVM")
         varied(samples.flatMap(\.vms).flatMap(\.interfaces), "DesiredInterface")
         varied(samples.flatMap(\.vms).flatMap(\.routes), "DesiredRoute")
         varied(samples.flatMap(\.instances), "InstanceBlock")
+        varied(samples.flatMap(\.vms).compactMap(\.policy), "RouterPolicy")
+        varied(samples.flatMap(\.vms).compactMap(\.policy).flatMap(\.addresses), "PolicyAddress")
     }
 }
 
@@ -85,7 +87,7 @@ enum RandomRange {
                 DesiredRoute(to: Bool.random(using: &g) ? "default" : "10.\(Int.random(in: 0...255, using: &g)).0.0/16",
                              via: interfaces[0].ip, implicit: Bool.random(using: &g))
             }
-            return DesiredVM(hostname: hostname, dockerName: name + "-" + hostname,
+            var vm = DesiredVM(hostname: hostname, dockerName: name + "-" + hostname,
                              image: ["busybox", "busybox:latest", "registry.example:5000/x/y@sha256:" + String(repeating: "a", count: 64)].randomElement(using: &g)!,
                              cpu: Int.random(in: 1...8, using: &g), ramMB: Int.random(in: 64...8192, using: &g),
                              diskGB: Int.random(in: 0...100, using: &g), privileged: Bool.random(using: &g),
@@ -95,6 +97,8 @@ enum RandomRange {
                              interfaces: Array(interfaces), routes: routes,
                              host: [nil, "n1", "node-" + word(&g)].randomElement(using: &g)!,
                              instance: [nil, "01", "i" + word(&g)].randomElement(using: &g)!)
+            if Bool.random(using: &g) { vm.policy = policy(interfaces, &g) }
+            return vm
         }
         let instances = (0..<Int.random(in: 0...3, using: &g)).map { k in
             InstanceBlock(name: "i\(k)" + word(&g), block: IPv4Subnet(network: IPv4Address(0x0A80_0000 + UInt32(k) << 10), prefixLength: 22))
@@ -103,6 +107,17 @@ enum RandomRange {
                                  helperImage: Bool.random(using: &g) ? "busybox:latest" : "helper:" + word(&g), instances: instances)
         if !instances.isEmpty && Bool.random(using: &g) { range.instanceScope = instances.prefix(Int.random(in: 1...instances.count, using: &g)).map(\.name) }
         return range
+    }
+
+    static func policy(_ nics: [DesiredInterface], _ g: inout SplitMix64) -> RouterPolicy {
+        let hooks = (0..<Int.random(in: 0...2, using: &g)).map { _ in word(&g) }
+        return RouterPolicy(declared: Bool.random(using: &g),
+                            restore: "*filter\n:" + word(&g) + " - [0:0]\n-A x -s " + odd.randomElement(using: &g)! + "\nCOMMIT\n",
+                            hookCommands: hooks.map { "iptables -C " + $0 }, hookRules: hooks.map { "-A FORWARD -j " + $0 },
+                            rules: (0..<Int.random(in: 0...3, using: &g)).map { _ in "allow " + odd.randomElement(using: &g)! },
+                            addresses: nics.prefix(Int.random(in: 0...nics.count, using: &g)).map {
+                                PolicyAddress(interface: $0.name, ip: IPv4Address($0.ip.value &+ 1))
+                            })
     }
 
     static func changes(_ desired: DesiredRange, _ g: inout SplitMix64) -> [Change] {
