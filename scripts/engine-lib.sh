@@ -183,6 +183,34 @@ import_busybox() {
     rm -rf "$rootfs"
 }
 
+# The helper image of the policy tests, POLICY_HELPER_IMAGE: busybox's applets (sh, ip, nc, ping,
+# arping, timeout: what setting routes and NAT addresses and probing need) and Debian's iptables (the nft build,
+# xtables-nft-multi, as iptables, iptables-restore and iptables-save) with every library it and
+# its extensions load, found with ldd. Made with `docker import`: no registry is needed.
+POLICY_HELPER_IMAGE=rangectl-policy-helper:test
+import_policy_helper() {
+    local host=$1 rootfs applet xt f
+    rootfs=$(mktemp -d)
+    mkdir -p "$rootfs/bin" "$rootfs/usr/sbin"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    for applet in sh ip nc ping arping timeout sleep cat echo printf grep true; do ln -s busybox "$rootfs/bin/$applet"; done
+    cp /usr/sbin/xtables-nft-multi "$rootfs/usr/sbin/"
+    for applet in iptables iptables-restore iptables-save; do ln -s xtables-nft-multi "$rootfs/usr/sbin/$applet"; done
+    xt=$(dirname "$(dpkg -L iptables | grep '/xtables/libxt_conntrack.so$')")
+    mkdir -p "$rootfs$xt"
+    cp -a "$xt/." "$rootfs$xt/"
+    for f in $(ldd /usr/sbin/xtables-nft-multi "$xt"/*.so 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $1 !~ /:$/ {print $1}' | sort -u); do
+        mkdir -p "$rootfs$(dirname "$f")"
+        cp -L "$f" "$rootfs$f"
+    done
+    if ! tar -C "$rootfs" -c . | timeout 120 docker -H "$host" import - "$POLICY_HELPER_IMAGE" >/dev/null; then
+        rm -rf "$rootfs"
+        say "docker import of the $POLICY_HELPER_IMAGE helper image failed"
+        return 1
+    fi
+    rm -rf "$rootfs"
+}
+
 # --- packages of another suite, unpacked into a cache (26 and 28) --------------------------------
 
 # "URI KEYRING" of the machine's Debian source for its own release, read from its apt sources at

@@ -40,7 +40,7 @@ valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_EN
 # --- packages from the machine's own suite ------------------------------------------------------
 
 ensure_packages() {
-    local wanted=(busybox-static) missing=() p
+    local wanted=(busybox-static iptables) missing=() p
     case $engine in
         20.10) wanted+=(docker.io) ;;
         26 | 28) wanted+=(runc iptables tini) ;;   # their own dockerd and containerd come from the cache
@@ -68,7 +68,12 @@ ensure_image() {
     if ! timeout 30 docker image inspect busybox:latest >/dev/null 2>&1; then
         [[ -x /bin/busybox ]] || ensure_packages
         say "making the busybox:latest test image from Debian's busybox-static"
-        import_busybox "$RANGECTL_HOST" sh ip sleep cat ping ls echo true || exit 1
+        import_busybox "$RANGECTL_HOST" sh ip sleep cat ping ls echo true nc timeout || exit 1
+    fi
+    if ! timeout 30 docker image inspect "$POLICY_HELPER_IMAGE" >/dev/null 2>&1; then
+        dpkg-query -W -f='${Status}' iptables 2>/dev/null | grep -q "install ok installed" || ensure_packages
+        say "making the $POLICY_HELPER_IMAGE helper image from Debian's busybox-static and iptables"
+        import_policy_helper "$RANGECTL_HOST" || exit 1
     fi
     if [[ $engine == podman ]]; then
         names=$(timeout 30 docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '(^|/)busybox:latest$' | paste -sd ' ')

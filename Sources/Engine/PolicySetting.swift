@@ -15,7 +15,13 @@ public enum PolicySetting {
         var lines = ["set -e", "iptables-restore -w --noflush <<'\(endOfRules)'", policy.restore + endOfRules]
         lines += policy.hookCommands
         for a in removing where !policy.addresses.contains(a) { lines.append("ip addr del \(a.ip)/32 dev \(a.interface) 2>/dev/null || true") }
-        for a in policy.addresses { lines.append("ip addr replace \(a.ip)/32 dev \(a.interface)") }
+        for a in policy.addresses {
+            lines.append("ip addr replace \(a.ip)/32 dev \(a.interface)")
+            // Neighbours may still map the address to the MAC of the router before a restart (it
+            // has a new one, and the engine announces only its own addresses): tell them, when the
+            // helper can (arping is optional).
+            lines.append("if command -v arping >/dev/null 2>&1; then arping -U -c 1 -I \(a.interface) -s \(a.ip) \(a.ip) >/dev/null 2>&1 || true; fi")
+        }
         return ["sh", "-c", lines.joined(separator: "\n")]
     }
 

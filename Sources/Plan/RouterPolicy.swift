@@ -50,22 +50,22 @@ public struct RouterPolicy: Hashable, Sendable {
     /// addresses are compared: the image's own rules are not rangectl's to judge.
     public func drift(live: String) -> String? {
         let lines = live.split(separator: "\n").map { String($0) }
-        let ours = Set(chains)
-        let seen = lines.filter { line in
-            line.hasPrefix("-A ") && line.split(separator: " ").dropFirst().first.map { ours.contains(String($0)) } == true
-        }
+        func chain(_ line: String) -> String? { line.hasPrefix("-A ") ? line.split(separator: " ").dropFirst().first.map(String.init) : nil }
+        // Compared chain by chain: iptables-save prints a table's chains in its own order.
         var problems: [String] = []
-        let want = chainRules
-        if seen != want {
-            let missing = want.filter { !seen.contains($0) }.count
-            let extra = seen.filter { !want.contains($0) }.count
-            if missing == 0 && extra == 0 {
-                problems.append("rules out of order")
-            } else {
-                problems.append([missing > 0 ? "\(missing) of \(want.count) rules missing" : nil,
-                                 extra > 0 ? "\(extra) rules added" : nil].compactMap { $0 }.joined(separator: ", "))
-            }
+        var missing = 0, extra = 0, reordered = false
+        for name in chains {
+            let seen = lines.filter { chain($0) == name }
+            let want = chainRules.filter { chain($0) == name }
+            guard seen != want else { continue }
+            let m = want.filter { !seen.contains($0) }.count, e = seen.filter { !want.contains($0) }.count
+            missing += m
+            extra += e
+            if m == 0 && e == 0 { reordered = true }
         }
+        if missing > 0 { problems.append("\(missing) of \(chainRules.count) rules missing") }
+        if extra > 0 { problems.append("\(extra) rules added") }
+        if reordered { problems.append("rules out of order") }
         let lineSet = Set(lines)
         for hook in hookRules where !lineSet.contains(hook) { problems.append("jump \(hook) missing") }
         for address in addresses where !lines.contains(where: { $0.contains(" \(address.interface) ") && $0.contains("inet \(address.ip)/32 ") }) {

@@ -4,8 +4,8 @@ import Plan
 /// same range gives the same bytes, lines in manifest order, written the way `iptables-save`
 /// prints them (so that a live ruleset can be compared line by line later).
 ///
-/// The text declares rangectl's own chains, `RANGECTL-FORWARD` (filter) and `RANGECTL-PREROUTING`
-/// (nat), and refills them. With `--noflush`, declaring a user chain (`:NAME - [0:0]`) creates it
+/// The text declares rangectl's own chains, `RANGECTL-FORWARD` (filter), `RANGECTL-PREROUTING` and
+/// `RANGECTL-POSTROUTING` (nat), and refills them. With `--noflush`, declaring a user chain (`:NAME - [0:0]`) creates it
 /// or flushes it, and the built-in chains keep the image's own rules; the whole text is one
 /// transaction, so a router holds the old policy or the new one, never half of either. The jumps
 /// from FORWARD and PREROUTING are not in the text: every line of a restore adds or deletes one
@@ -15,11 +15,13 @@ import Plan
 public enum PolicyCompiler {
     public static let forwardChain = "RANGECTL-FORWARD"
     public static let preroutingChain = "RANGECTL-PREROUTING"
+    public static let postroutingChain = "RANGECTL-POSTROUTING"
 
     /// The jumps into rangectl's chains, in the order they are ensured (after the restore).
     public static let hooks = [
         PolicyHook(table: "filter", chain: "FORWARD", target: forwardChain),
         PolicyHook(table: "nat", chain: "PREROUTING", target: preroutingChain),
+        PolicyHook(table: "nat", chain: "POSTROUTING", target: postroutingChain),
     ]
 
     /// The router VMs of the range (VMs named in some network's `router:`), in manifest order.
@@ -52,6 +54,7 @@ public enum PolicyCompiler {
     static func text(_ range: DesiredRange, router hostname: String, segments: [IPv4Subnet], nat natEntries: [NATEntry]) -> String {
         var filter: [String] = []
         var nat: [String] = []
+        var masquerade: [String] = []
         if let policy = range.policy {
             filter.append("-A \(forwardChain) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
             for rule in policy.rules {
@@ -69,6 +72,11 @@ public enum PolicyCompiler {
                            "-A \(forwardChain) -d \(entry.targetAddress)/32 \(proto) --dport \(entry.targetPort) -m conntrack --ctstate DNAT -j ACCEPT"]
                 nat += ["# nat \(entry.text)",
                         "-A \(preroutingChain) -d \(entry.address)/32 \(proto) --dport \(entry.port) -j DNAT --to-destination \(entry.targetAddress):\(entry.targetPort)"]
+                // The target sees the router as the source, so its replies come back to the router by
+                // themselves: Docker's bridges (br_netfilter) drop the replies of a forwarded DNAT flow
+                // whose first packet the host's conntrack did not see on that bridge (measured on 28.5).
+                masquerade += ["# nat \(entry.text): replies through the router",
+                               "-A \(postroutingChain) -d \(entry.targetAddress)/32 \(proto) --dport \(entry.targetPort) -m conntrack --ctstate DNAT -j MASQUERADE"]
             }
             let verdict = policy.defaultAction == .deny ? "DROP" : "ACCEPT"
             var pairs: [String] = []
@@ -82,9 +90,9 @@ public enum PolicyCompiler {
             filter.append("# no policy: the router forwards everything")
         }
         var out = "# rangectl policy of range \(range.name) on router \(hostname): iptables-restore --noflush\n"
-        out += "# Replaces rangectl's chains only; FORWARD and PREROUTING jump to them (ensured apart, once).\n"
+        out += "# Replaces rangectl's chains only; FORWARD, PREROUTING and POSTROUTING jump to them (ensured apart, once).\n"
         out += "*filter\n:\(forwardChain) - [0:0]\n" + filter.map { $0 + "\n" }.joined() + "COMMIT\n"
-        out += "*nat\n:\(preroutingChain) - [0:0]\n" + nat.map { $0 + "\n" }.joined() + "COMMIT\n"
+        out += "*nat\n:\(preroutingChain) - [0:0]\n:\(postroutingChain) - [0:0]\n" + (nat + masquerade).map { $0 + "\n" }.joined() + "COMMIT\n"
         return out
     }
 

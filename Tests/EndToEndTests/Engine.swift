@@ -116,9 +116,9 @@ enum LocalEngine {
         (try? String(contentsOfFile: "/run/rangectl/engine", encoding: .utf8)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
-    /// Names of a range's VM containers (its routes markers, `<vm>.routes`, left out).
+    /// Names of a range's VM containers (its routes and policy markers, `<vm>.routes` and `.policy`, left out).
     static func vms(_ range: String) throws -> [String] {
-        try labelled(range).containers.filter { !$0.hasSuffix(".routes") }
+        try labelled(range).containers.filter { !$0.hasSuffix(".routes") && !$0.hasSuffix(".policy") }
     }
 
     /// Names of engine objects carrying `io.rangectl.range=<range>`.

@@ -44,6 +44,7 @@ struct IPTablesRestoreTests {
                 iptables-restore --test --noflush "$FILE"
                 iptables -A FORWARD -s 192.0.2.0/24 -j ACCEPT
                 iptables -t nat -A PREROUTING -s 192.0.2.0/24 -j RETURN
+                iptables -t nat -A POSTROUTING -s 192.0.2.0/24 -j RETURN
                 iptables-restore --noflush "$FILE"
                 \(hooks)
                 iptables-restore --noflush "$FILE"
@@ -65,7 +66,7 @@ struct IPTablesRestoreTests {
                 #expect(Self.lines(applied, chain: hook.chain).count == 2, "\(applied)")
                 #expect(Self.lines(emptied, chain: hook.chain).filter { $0 == hook.rule }.count == 1, "\(emptied)")
             }
-            for chain in [PolicyCompiler.forwardChain, PolicyCompiler.preroutingChain] {
+            for chain in [PolicyCompiler.forwardChain, PolicyCompiler.preroutingChain, PolicyCompiler.postroutingChain] {
                 #expect(Self.lines(applied, chain: chain) == Self.lines(rules, chain: chain), "\(example) \(router) \(chain): iptables-save prints it otherwise")
                 #expect(Self.lines(emptied, chain: chain) == [], "\(emptied)")
             }

@@ -46,7 +46,7 @@ struct PolicyCompilerTests {
             "-A RANGECTL-FORWARD -s 10.1.1.10/32 -d 10.1.2.11/32 -j ACCEPT",
             "-A RANGECTL-FORWARD -s 10.1.1.0/24 -d 10.1.2.0/24 -j DROP",
             "-A RANGECTL-FORWARD -s 10.1.2.0/24 -d 10.1.1.0/24 -j DROP",
-            "COMMIT", "*nat", ":RANGECTL-PREROUTING - [0:0]", "COMMIT",
+            "COMMIT", "*nat", ":RANGECTL-PREROUTING - [0:0]", ":RANGECTL-POSTROUTING - [0:0]", "COMMIT",
         ])
         let allow = try Self.rules("policy:\n  default: allow\n", on: "fw2")
         #expect(allow.filter { $0.hasSuffix("-j ACCEPT") && $0.contains(" -s ") } == [
@@ -59,6 +59,7 @@ struct PolicyCompilerTests {
         let policy = "policy:\n  nat:\n    - {on: a, address: 10.1.1.100, port: tcp/80, to: vb, to_port: 8080}\n"
         let fw1 = try Self.rules(policy, on: "fw1")
         #expect(fw1.contains("-A RANGECTL-PREROUTING -d 10.1.1.100/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.1.2.11:8080"))
+        #expect(fw1.contains("-A RANGECTL-POSTROUTING -d 10.1.2.11/32 -p tcp -m tcp --dport 8080 -m conntrack --ctstate DNAT -j MASQUERADE"))
         #expect(fw1.contains("-A RANGECTL-FORWARD -d 10.1.2.11/32 -p tcp -m tcp --dport 8080 -m conntrack --ctstate DNAT -j ACCEPT"))
         // Before the default's DROP lines.
         let accept = try #require(fw1.firstIndex { $0.contains("--ctstate DNAT") }), drop = try #require(fw1.firstIndex { $0.hasSuffix("-j DROP") })
@@ -86,6 +87,7 @@ struct PolicyCompilerTests {
         #expect(PolicyCompiler.hooks.map(\.command) == [
             "iptables -w -t filter -C FORWARD -j RANGECTL-FORWARD 2>/dev/null || iptables -w -t filter -I FORWARD 1 -j RANGECTL-FORWARD",
             "iptables -w -t nat -C PREROUTING -j RANGECTL-PREROUTING 2>/dev/null || iptables -w -t nat -I PREROUTING 1 -j RANGECTL-PREROUTING",
+            "iptables -w -t nat -C POSTROUTING -j RANGECTL-POSTROUTING 2>/dev/null || iptables -w -t nat -I POSTROUTING 1 -j RANGECTL-POSTROUTING",
         ])
     }
 }
