@@ -40,7 +40,7 @@ valid_engine "$engine" || { say "unknown engine '$engine' (one of: ${RANGECTL_EN
 # --- packages from the machine's own suite ------------------------------------------------------
 
 ensure_packages() {
-    local wanted=(busybox-static iptables) missing=() p
+    local wanted=(busybox-static iptables iproute2) missing=() p   # iproute2: the probe tests make network namespaces
     case $engine in
         20.10) wanted+=(docker.io) ;;
         26 | 28) wanted+=(runc iptables tini) ;;   # their own dockerd and containerd come from the cache

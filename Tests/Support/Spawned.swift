@@ -42,8 +42,22 @@ public final class Spawned: @unchecked Sendable {
         let argv = (["/usr/bin/env", "-C", directory.path, executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // The child starts with no signal blocked and SIGPIPE and SIGCHLD at their defaults: a mask or
+        // an ignored signal would be inherited from whichever test thread spawns it (a shell's `wait`
+        // then never hears of its children ending).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGCHLD)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, "/usr/bin/env", &actions, nil, argv, envp)
+        let spawned = posix_spawn(&child, "/usr/bin/env", &actions, &attributes, argv, envp)
         for fd in [inPipe[0], outPipe[1], errPipe[1]] { close(fd) }
         guard spawned == 0 else {
             for fd in [inPipe[1], outPipe[0], errPipe[0]] { close(fd) }
