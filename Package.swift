@@ -35,9 +35,9 @@ let package = Package(
         .target(name: "RangeGraph", dependencies: ["Plan", "RangeDiagnostics"]),
         // A range's policy as iptables-restore text per router VM: pure, no I/O (the planner attaches it to the routers).
         .target(name: "Policy", dependencies: ["Plan"]),
-        // `verify`'s pure half: the probes a policy implies and their busybox command lines (the
-        // runner over the engines, the report and the command are not built yet). No I/O of its own.
-        .target(name: "Verify", dependencies: ["Plan"]),
+        // `verify`'s engine-free half: the probes a policy implies, their busybox command lines, one
+        // probe run over `ProbeHelpers` (the engine side implements it), and the report.
+        .target(name: "Verify", dependencies: ["Plan", "RangeDiagnostics"]),
         // Other tools' formats into manifests (CYROID blueprints): pure, no I/O.
         .target(name: "Importers", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // A range as a Compose file (docker-compose.yml text and what it cannot hold). No I/O.
@@ -70,7 +70,7 @@ let package = Package(
             dependencies: ["rangectl", "ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
         ),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "TestSupport"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
