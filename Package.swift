@@ -43,11 +43,11 @@ let package = Package(
         // A range as a Compose file (docker-compose.yml text and what it cannot hold). No I/O.
         .target(name: "ComposeExport", dependencies: ["Manifest", "Plan", "RangeDiagnostics"]),
         // plan, apply, destroy and status as the commands and the tests run them (no terminal).
-        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "Importers", "ComposeExport"]),
+        .target(name: "Workflows", dependencies: ["Applier", "Engine", "Planner", "Manifest", "Plan", "RangeDiagnostics", "RangeGraph", "Importers", "ComposeExport", "Verify"]),
         .executableTarget(
             name: "rangectl",
             dependencies: [
-                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "Importers", "ComposeExport",
+                "RangeDiagnostics", "Manifest", "Planner", "Plan", "Engine", "DockerEngine", "ClusterEngine", "Applier", "Workflows", "RangeGraph", "Importers", "ComposeExport", "Verify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

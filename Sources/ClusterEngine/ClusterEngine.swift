@@ -136,6 +136,23 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         try node(holding: containerID).readPolicy(containerID: containerID, helperImage: helperImage, range: range)
     }
 
+    public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
+        lock.lock()
+        let k = holder[containerID]
+        lock.unlock()
+        let id = try node(holding: containerID).startHelper(script: script, in: containerID, range: range, owner: owner)
+        lock.lock()
+        holder[id] = k
+        lock.unlock()
+        return id
+    }
+
+    public func helperOutput(id: String) throws -> (text: String, ended: Bool) { try node(holding: id).helperOutput(id: id) }
+
+    public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
+        try node(holding: containerID).runHelper(script: script, in: containerID, range: range, owner: owner)
+    }
+
     public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
         let node = host.flatMap { byName[$0] }.map { nodes[$0] } ?? manager
         return try node.engine.missingHelperTools(range: range, host: nil)

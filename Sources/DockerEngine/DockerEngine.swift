@@ -342,6 +342,28 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         try call("DELETE", "/containers/\(id)?force=true", allow: [404])
     }
 
+    public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
+        let helper: IdResponse = try post("/containers/create", requests.helper(["sh", "-c", script], in: containerID, range: range, owner: owner))
+        do {
+            try startContainer(id: helper.Id)
+        } catch {
+            try? removeContainer(id: helper.Id)
+            throw error
+        }
+        return helper.Id
+    }
+
+    public func helperOutput(id: String) throws -> (text: String, ended: Bool) {
+        let logs = try send("GET", "/containers/\(id)/logs?stdout=1&stderr=1")
+        guard logs.status == 200 else { throw error(logs, "GET /containers/logs") }
+        let inspect: ContainerInspect = try get("/containers/\(id)/json")
+        return (Self.demultiplex(logs.body, streams: [1, 2]), inspect.State?.Running != true)
+    }
+
+    public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
+        try runHelper(["sh", "-c", script], in: containerID, range: range, owner: owner)
+    }
+
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
         let (status, output) = try runHelper(["ip", "route", "show"], in: containerID, range: range, owner: "status")
         guard status == 0 else { throw EngineError.unsupported("reading routes failed (helper exited \(status)): \(output)") }

@@ -56,6 +56,16 @@ public protocol ContainerEngine: AnyObject, Sendable {
     /// `host`, nil on one engine): a helper with no network runs `command -v` for each.
     func missingHelperTools(range: DesiredRange, host: String?) throws -> [String]
 
+    /// Starts a helper of the range's helper image in a running container's network namespace,
+    /// running `script` by `sh -c`, and leaves it running; its id (`removeContainer` removes it).
+    /// For `verify`'s listeners, which must run while a client in another VM dials them.
+    func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String
+    /// A started helper's output so far (standard output and error), and whether it has ended.
+    func helperOutput(id: String) throws -> (text: String, ended: Bool)
+    /// Runs a helper with `script` in a running container's network namespace to its end, then
+    /// removes it; its exit status and output.
+    func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String)
+
     /// Creates the lock object `name` with `labels` unless one exists; either way returns the one
     /// that holds the name now (so the caller sees whether it got the lock). See `RangeLock`.
     func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String])

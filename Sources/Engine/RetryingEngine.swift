@@ -74,6 +74,13 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
         try base.missingHelperTools(range: range, host: host)
     }
+    public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
+        try base.startHelper(script: script, in: containerID, range: range, owner: owner)
+    }
+    public func helperOutput(id: String) throws -> (text: String, ended: Bool) { try base.helperOutput(id: id) }
+    public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
+        try base.runHelper(script: script, in: containerID, range: range, owner: owner)
+    }
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
         try base.claimLock(name: name, labels: labels)
     }

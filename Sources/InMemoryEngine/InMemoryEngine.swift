@@ -59,6 +59,11 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public var commands: (@Sendable (_ container: Container, _ command: [String]) -> (exitCode: Int, output: String))?
     /// The tools of `PolicySetting.tools` its helper image lacks (none by default).
     public var helperLacks: [String] = []
+    /// What a helper script prints in a container's namespace (`startHelper`, `runHelper`): a
+    /// started helper has printed it all and ended. Nil: it prints nothing.
+    public var helperScripts: (@Sendable (_ container: Container, _ script: String) -> String)?
+    /// The helpers started and not yet removed: id to output.
+    private var helpers: [String: String] = [:]
 
     private let lock = NSLock()
     private var networks: [Network] = []
@@ -262,6 +267,35 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return helperLacks
     }
 
+    public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
+        try record("startHelper", containerID)
+        let output = helperOutput(of: script, in: containerID)
+        return locked {
+            let id = newID()
+            helpers[id] = output
+            return id
+        }
+    }
+
+    public func helperOutput(id: String) throws -> (text: String, ended: Bool) {
+        try record("helperOutput", id)
+        return locked { (helpers[id] ?? "", true) }
+    }
+
+    public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
+        try record("runHelper", containerID)
+        return (0, helperOutput(of: script, in: containerID))
+    }
+
+    /// What `helperScripts` says `script` prints in the container (called outside the lock).
+    private func helperOutput(of script: String, in id: String) -> String {
+        guard let helperScripts, let container = locked({ containers.first { $0.id == id } }) else { return "" }
+        return helperScripts(container, script)
+    }
+
+    /// The helpers started and not removed (a run that removes what it starts leaves none).
+    public var helperCount: Int { locked { helpers.count } }
+
     public func startedAt(container id: String) throws -> String {
         try record("startedAt", id)
         return locked { containers.first { $0.id == id }.map { "start-\($0.starts)" } ?? "" }
@@ -321,7 +355,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
 
     public func removeContainer(id: String) throws {
         try record("removeContainer", id)
-        locked { containers.removeAll { $0.id == id } }
+        locked {
+            containers.removeAll { $0.id == id }
+            helpers[id] = nil
+        }
     }
 
     public func exec(container id: String, command: [String]) throws -> (exitCode: Int, output: String) {

@@ -1,0 +1,58 @@
+import Foundation
+import Engine
+import Plan
+import Verify
+
+/// `verify` against a live range: the probes its policy implies, each run by helper containers
+/// in the VMs' network namespaces (nothing is installed in the VMs), up to `parallelism` at once;
+/// probes that share a listener run one after another.
+public enum LiveVerify {
+    /// The report of `desired` (compiled against this live state) on `engine`, whose `inventory` was just read.
+    public static func run(_ desired: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
+                           parallelism: Int, deadline: Int) -> VerifyReport {
+        let plan = ProbePlanner.plan(desired)
+        var ids: [String: String] = [:]
+        for c in inventory.observed(desired).containers where c.state == .running { ids[c.name] = c.id }
+        let running = ids
+        let helpers = EngineProbeHelpers(engine: engine, range: desired, ids: running)
+        let probes = plan.probes
+        let groups = ProbeRunner.groups(probes)
+        let ran = Concurrent.map(groups, width: parallelism) { group in
+            group.map { i -> (Int, ProbeResult) in
+                let p = probes[i]
+                for end in [p.source, p.destination] where running[end.container] == nil {
+                    return (i, ProbeResult(probe: p, outcome: .failed("\(end.name) is not running (apply the range first)")))
+                }
+                return (i, ProbeRunner.run(p, helpers: helpers, deadline: deadline))
+            }
+        }
+        var results = [ProbeResult?](repeating: nil, count: probes.count)
+        for (i, r) in ran.joined() { results[i] = r }
+        return VerifyReport(range: desired.name, results: results.compactMap { $0 }, skipped: plan.skipped)
+    }
+}
+
+/// `ProbeHelpers` over an engine: VM containers named as the plan names them, found by id.
+struct EngineProbeHelpers: ProbeHelpers {
+    let engine: any ContainerEngine
+    let range: DesiredRange
+    /// Running VM containers of the range: engine name to id.
+    let ids: [String: String]
+
+    func id(_ container: String) throws -> String {
+        guard let id = ids[container] else { throw EngineError.unsupported("\(container) is not running") }
+        return id
+    }
+
+    func start(_ script: String, in container: String) throws -> String {
+        try engine.startHelper(script: script, in: id(container), range: range, owner: "verify")
+    }
+
+    func output(_ handle: String) throws -> (text: String, ended: Bool) { try engine.helperOutput(id: handle) }
+
+    func remove(_ handle: String) { try? engine.removeContainer(id: handle) }
+
+    func run(_ script: String, in container: String) throws -> String {
+        try engine.runHelper(script: script, in: id(container), range: range, owner: "verify").output
+    }
+}
