@@ -153,9 +153,9 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         try node(holding: containerID).runHelper(script: script, in: containerID, range: range, owner: owner)
     }
 
-    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+    public func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String] {
         let node = host.flatMap { byName[$0] }.map { nodes[$0] } ?? manager
-        return try node.engine.missingHelperTools(range: range, host: nil)
+        return try node.engine.missingHelperTools(tools, range: range, host: nil)
     }
 
     /// The engine of the node that holds a container; every id the applier names came from an

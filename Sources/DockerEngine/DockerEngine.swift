@@ -291,11 +291,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         return output
     }
 
-    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+    public func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String] {
         let labels = RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, "preflight")]
-        let (status, output) = try runHelper(requests.helper(PolicySetting.toolsCommand, in: nil, image: range.helperImage, labels: labels))
-        guard status == 0 else { return PolicySetting.tools }   // no `sh` either
-        return output.split(separator: "\n").map(String.init).filter(PolicySetting.tools.contains)
+        let (status, output) = try runHelper(requests.helper(PolicySetting.toolsCommand(tools), in: nil, image: range.helperImage, labels: labels))
+        guard status == 0 else { return tools }   // no `sh` either
+        return output.split(separator: "\n").map(String.init).filter(tools.contains)
     }
 
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {

@@ -52,9 +52,10 @@ public protocol ContainerEngine: AnyObject, Sendable {
     /// helper of `helperImage` (the image of its policy marker) in its network namespace.
     func readPolicy(containerID: String, helperImage: String, range: String) throws -> String
 
-    /// Which of `PolicySetting.tools` the range's helper image lacks on the engine (on swarm node
-    /// `host`, nil on one engine): a helper with no network runs `command -v` for each.
-    func missingHelperTools(range: DesiredRange, host: String?) throws -> [String]
+    /// Which of `tools` (`PolicySetting.tools`, `ProbeCommands.tools`) the range's helper image
+    /// lacks on the engine (on swarm node `host`, nil on one engine): a helper with no network
+    /// runs `command -v` for each.
+    func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String]
 
     /// Starts a helper of the range's helper image in a running container's network namespace,
     /// running `script` by `sh -c`, and leaves it running; its id (`removeContainer` removes it).
@@ -115,7 +116,7 @@ extension ContainerEngine {
         var hosts: [String?] = []
         for vm in desired.vms where vm.policy?.declared == true && !hosts.contains(vm.host) { hosts.append(vm.host) }
         for host in hosts where (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) {
-            let missing = try missingHelperTools(range: desired, host: host)
+            let missing = try missingHelperTools(PolicySetting.tools, range: desired, host: host)
             if !missing.isEmpty { inventory.helperMissingTools[host ?? ""] = missing }
         }
         return inventory

@@ -29,7 +29,9 @@ public enum PolicySetting {
     public static let readCommand = ["sh", "-c", "iptables-save -t filter && iptables-save -t nat && ip -4 -o addr show"]
 
     /// Prints each of `tools` the image lacks, one per line.
-    public static let toolsCommand = ["sh", "-c", "for t in \(tools.joined(separator: " ")); do command -v $t >/dev/null 2>&1 || echo $t; done"]
+    public static func toolsCommand(_ tools: [String]) -> [String] {
+        ["sh", "-c", "for t in \(tools.joined(separator: " ")); do command -v $t >/dev/null 2>&1 || echo $t; done"]
+    }
 
     public static func markerName(_ vm: DesiredVM) -> String { EngineNames.policyMarker(vm.dockerName) }
 

@@ -71,8 +71,8 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
     public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
         try base.readPolicy(containerID: containerID, helperImage: helperImage, range: range)
     }
-    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
-        try base.missingHelperTools(range: range, host: host)
+    public func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String] {
+        try base.missingHelperTools(tools, range: range, host: host)
     }
     public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
         try base.startHelper(script: script, in: containerID, range: range, owner: owner)

@@ -57,7 +57,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// What a command run inside a container gives (exit code, standard output), called outside
     /// the engine's lock; nil: every command fails as in an image without it (127, no output).
     public var commands: (@Sendable (_ container: Container, _ command: [String]) -> (exitCode: Int, output: String))?
-    /// The tools of `PolicySetting.tools` its helper image lacks (none by default).
+    /// The tools its helper image lacks (none by default).
     public var helperLacks: [String] = []
     /// What a helper script prints in a container's namespace (`startHelper`, `runHelper`): a
     /// started helper has printed it all and ended. Nil: it prints nothing.
@@ -262,9 +262,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return locked { containers.first { $0.id == containerID }?.policy.joined(separator: "\n") ?? "" }
     }
 
-    public func missingHelperTools(range: DesiredRange, host: String?) throws -> [String] {
+    public func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String] {
         try record("missingHelperTools", range.helperImage)
-        return helperLacks
+        return tools.filter(helperLacks.contains)
     }
 
     public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {

@@ -20,6 +20,9 @@
 /// something already serves cannot be probed (`busy`), and the kernel rate-limits its
 /// port-unreachable replies per peer (a burst of about 6, then 1 a second).
 public enum ProbeCommands {
+    /// What the helper image must carry to run the probes.
+    public static let tools = ["sh", "nc", "nslookup", "ping", "timeout", "netstat", "usleep"]
+
     /// The first word of the client's verdict line: `RANGECTL-PROBE pass` or `RANGECTL-PROBE fail`.
     public static let probeWord = "RANGECTL-PROBE"
     /// The first word of the listener's state line: `RANGECTL-LISTEN ready|busy|fail`.

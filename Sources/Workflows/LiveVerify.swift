@@ -1,12 +1,45 @@
 import Foundation
 import Engine
 import Plan
+import RangeDiagnostics
 import Verify
 
 /// `verify` against a live range: the probes its policy implies, each run by helper containers
 /// in the VMs' network namespaces (nothing is installed in the VMs), up to `parallelism` at once;
 /// probes that share a listener run one after another.
 public enum LiveVerify {
+    /// What stops the probes before any runs: the helper image missing on a node that holds a
+    /// probed VM (`image-missing`), or lacking one of `ProbeCommands.tools` (`helper-missing-tool`).
+    public static func preflight(_ desired: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine) -> [Diagnostic] {
+        let probes = ProbePlanner.probes(desired)
+        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
+        var hosts: [String?] = []
+        for p in probes {
+            for end in [p.source, p.destination] {
+                let host = desired.vms.first { $0.dockerName == end.container }?.host
+                if !hosts.contains(host) { hosts.append(host) }
+            }
+        }
+        var out: [Diagnostic] = []
+        let location = desired.policy?.location
+        for host in hosts {
+            let on = host.map { "the engine of node \($0)" } ?? "the engine"
+            guard (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) else {
+                out.append(.error(.imageMissing, "helper image \(desired.helperImage) is not present on \(on); verify runs its probes in it (pull it, or set helper_image)", at: location))
+                continue
+            }
+            do {
+                let missing = try engine.missingHelperTools(ProbeCommands.tools, range: desired, host: host)
+                if !missing.isEmpty {
+                    out.append(.error(.helperMissingTool, "helper image \(desired.helperImage) on \(on) lacks \(missing.joined(separator: ", ")), which verify's probes need; set helper_image to an image with Debian's busybox (README, \"verify\")", at: location))
+                }
+            } catch {
+                out.append(.engine(error, endpoint: engine.endpoint))
+            }
+        }
+        return out
+    }
+
     /// The report of `desired` (compiled against this live state) on `engine`, whose `inventory` was just read.
     public static func run(_ desired: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
                            parallelism: Int, deadline: Int) -> VerifyReport {

@@ -71,3 +71,15 @@ struct LiveVerifyTests {
         #expect(!engine.calls.contains { $0.target == db01 && ($0.name == "startHelper" || $0.name == "runHelper") })
     }
 }
+
+struct LiveVerifyPreflightTests {
+    @Test func aHelperWithoutTheProbeToolsIsRefusedNamingThem() throws {
+        let (engine, desired) = try LiveVerifyTests.applied()
+        #expect(LiveVerify.preflight(desired, inventory: try engine.inventory(), engine: engine).isEmpty)
+        engine.helperLacks = ["nslookup", "iptables", "netstat"]
+        let problems = LiveVerify.preflight(desired, inventory: try engine.inventory(), engine: engine)
+        #expect(problems.map(\.code) == [.helperMissingTool])
+        #expect(problems.first?.message.contains("lacks nslookup, netstat, which verify's probes need") == true, "\(problems.map(\.message))")
+        #expect(problems.first?.location?.line == desired.policy?.location?.line)
+    }
+}

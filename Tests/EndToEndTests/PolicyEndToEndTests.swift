@@ -120,6 +120,18 @@ extension EndToEnd {
             let forwards = LocalEngine.engine != "podman"
             if forwards { try Self.expectFlows(r, allowingDB: true, "after apply") }
             let id = try Self.identity(firewall)
+            // verify probes the same from inside the VMs: every allowed flow, the samples of
+            // denied ones, the NAT entry. Podman forwards nothing through a router: there the
+            // allowed flows are seen blocked (README), and verify says so with exit 1.
+            let verified = try range.rangectl("verify", "--json")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any], "\(verified.stdout)\(verified.stderr)")
+            let probes = report["probes"] as? [[String: Any]] ?? []
+            #expect(probes.count == 13 && (report["not_probed"] as? [Any])?.isEmpty == true, "\(verified.stdout)")
+            if forwards {
+                #expect(verified.status == 0 && report["as_declared"] as? Bool == true, "\(verified.stdout)\(verified.stderr)")
+            } else {
+                #expect(verified.status == 1 && probes.contains { $0["seen"] as? String == "blocked" && $0["expected"] as? String == "pass" }, "\(verified.stdout)")
+            }
 
             // A rule removed from the manifest: the plan names it, apply changes it in place.
             try range.write(Self.body(allowingDB: false))
@@ -128,7 +140,18 @@ extension EndToEnd {
                     "\(removed.stdout)\(removed.stderr)")
             try range.converge("a rule removed")
             #expect(try Self.identity(firewall) == id, "the firewall is not re-created for a policy change")
-            if forwards { #expect(try !Self.connects(from: "\(r)-webserver", to: "10.200.106.5", 3306, listener: "\(r)-db01"), "the removed flow is blocked") }
+            if forwards {
+                #expect(try !Self.connects(from: "\(r)-webserver", to: "10.200.106.5", 3306, listener: "\(r)-db01"), "the removed flow is blocked")
+                // verify of the manifest as it was, with the rule, sees the flow now blocked and
+                // names it; verify of the manifest as it is finds everything as declared.
+                let before = range.path.deletingLastPathComponent().appendingPathComponent("with-the-rule.yaml")
+                try ("version: 1\nname: \(r)\n" + Self.body()).write(to: before, atomically: true, encoding: .utf8)
+                let stale = try run(rangectlBinary, ["verify", before.path])
+                #expect(stale.status == 1 && stale.stdout.contains("webserver -> db01 10.200.106.5 tcp/3306 (expected pass, seen blocked)"),
+                        "\(stale.stdout)\(stale.stderr)")
+                let after = try range.rangectl("verify")
+                #expect(after.status == 0 && !after.stdout.contains("tcp/3306"), "\(after.stdout)\(after.stderr)")
+            }
             try range.write(Self.body())
             try range.converge("the rule back")
 
@@ -137,9 +160,18 @@ extension EndToEnd {
             #expect(try Self.forwardRules(firewall).isEmpty)
             let flushed = try range.rangectl("plan", "--detailed-exitcode")
             #expect(flushed.status == 2 && flushed.stdout.contains("policy changed inside the router since it was set"), "\(flushed.stdout)\(flushed.stderr)")
+            if forwards {
+                // Flushed, the denied samples pass: verify names each and exits 1.
+                let open = try range.rangectl("verify")
+                #expect(open.status == 1 && open.stdout.contains("(expected blocked, seen pass)"), "\(open.stdout)\(open.stderr)")
+            }
             try range.converge("rules flushed by hand")
             #expect(try Self.forwardRules(firewall) == rules)
             #expect(try Self.identity(firewall) == id)
+            if forwards {
+                let again = try range.rangectl("verify")
+                #expect(again.status == 0 && again.stdout.hasSuffix("as declared\n"), "\(again.stdout)\(again.stderr)")
+            }
 
             // A restart loses the namespace's rules: plan sees it, apply restores them.
             try LocalEngine.byHand("restart", "-t", "1", firewall)
