@@ -7,7 +7,7 @@ import TestSupport
 let netnsTools: (ip: URL, iptables: URL, busybox: URL)? = {
     let fm = FileManager.default
     guard getuid() == 0,
-          let ip = ["/usr/sbin/ip", "/sbin/ip"].first(where: fm.isExecutableFile(atPath:)),
+          let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(where: fm.isExecutableFile(atPath:)),
           let iptables = ["/usr/sbin/iptables", "/sbin/iptables"].first(where: fm.isExecutableFile(atPath:)),
           let busybox = ["/bin/busybox", "/usr/bin/busybox"].first(where: fm.isExecutableFile(atPath:)) else { return nil }
     return (URL(fileURLWithPath: ip), URL(fileURLWithPath: iptables), URL(fileURLWithPath: busybox))

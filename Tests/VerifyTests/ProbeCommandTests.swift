@@ -84,7 +84,7 @@ struct ProbeCommandNamespaceTests {
             #expect(blocked.0 == .fail)
             #expect(try pair.leftovers() == [pair.a, pair.b])
         }
-        let listed = try run(URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "list"]).stdout
+        let listed = try run(try #require(netnsTools).ip, ["netns", "list"]).stdout
         #expect(!names.isEmpty && !names.contains { listed.contains($0) }, "namespaces left behind: \(listed)")
     }
 
