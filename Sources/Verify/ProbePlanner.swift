@@ -43,7 +43,14 @@ public enum ProbePlanner {
             probes += natted.probes
             otherSkips += natted.skipped
         }
-        for (i, rule) in policy.rules.enumerated() where !homed[i] {
+        // With `--instance`, only the rules that touch the chosen instances' blocks are this run's
+        // business (the copies of a rule in the other instances' blocks name none of its VMs).
+        let chosen = desired.instanceScope == nil ? nil : desired.instances.map(\.block)
+        func ours(_ rule: PolicyRule) -> Bool {
+            guard let chosen else { return true }
+            return (rule.sources + rule.destinations).contains { s in chosen.contains { $0.overlaps(s) } }
+        }
+        for (i, rule) in policy.rules.enumerated() where !homed[i] && ours(rule) {
             ruleSkips[i].append(SkippedProbe(why: rule.text, reason: "no VM other than a router has an address in its sources or destinations"))
         }
         return ProbePlan(probes: probes, skipped: ruleSkips.flatMap { $0 } + otherSkips)

@@ -1,4 +1,5 @@
 import Plan
+import Planner
 import Testing
 @testable import Verify
 
@@ -134,6 +135,11 @@ struct ProbePlannerTests {
         #expect(plan.probes.first?.destination.container == "t-alice-web")
         #expect(plan.probes.first?.destination.key == "alice/web")
         #expect(plan.skipped == [])
+        // `--instance bob`: bob's probes only, and alice's copies of the rules are not "not probed".
+        let bob = try #require(InstanceRules.select(Compilation(rangeName: "t", desired: desired, diagnostics: []), ["bob"]).desired)
+        let bobs = ProbePlanner.plan(bob)
+        #expect(bobs.probes.map(line) == plan.probes.map(line).filter { $0.hasPrefix("bob/") })
+        #expect(bobs.skipped == [])
     }
 
     @Test func noPolicyNoProbes() throws {
