@@ -69,8 +69,8 @@ let package = Package(
             name: "ComposeExportTests",
             dependencies: ["rangectl", "ComposeExport", "Workflows", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]
         ),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "RangeDiagnostics", "TestSupport"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
@@ -84,6 +84,8 @@ let package = Package(
         ),
         // Running the built binary and other programs from tests.
         .target(name: "TestSupport", path: "Tests/Support"),
+        // Manifests compiled as the CLI compiles them, for the tests of modules that take a compiled range.
+        .target(name: "PlannerSupport", dependencies: ["Planner", "Plan", "TestSupport"], path: "Tests/PlannerSupport"),
         .testTarget(
             name: "CLITests",
             dependencies: ["rangectl", "Applier", "Workflows", "Engine", "InMemoryEngine", "Plan", "Planner", "RangeGraph", "TestSupport"],

@@ -1,7 +1,8 @@
 import Foundation
+import PlannerSupport
 import Policy
-import Testing
 import TestSupport
+import Testing
 
 /// Each golden fed to the real `iptables-restore`, inside a network namespace made for the test
 /// (`unshare -n`: the host's firewall is never touched, and the namespace goes with the process).

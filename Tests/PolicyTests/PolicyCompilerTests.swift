@@ -1,4 +1,5 @@
 import Plan
+import PlannerSupport
 import Policy
 import Testing
 

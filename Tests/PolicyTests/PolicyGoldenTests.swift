@@ -1,8 +1,9 @@
 import Foundation
 import Plan
+import PlannerSupport
 import Policy
-import Testing
 import TestSupport
+import Testing
 
 /// The iptables-restore text of every router of every example with a policy, compared byte for
 /// byte with checked-in goldens. Re-record on purpose with

@@ -1,5 +1,6 @@
 import Plan
 import Planner
+import PlannerSupport
 import Testing
 @testable import Verify
 
