@@ -61,6 +61,8 @@ struct CyroidConverter {
     var interfaces: [[ResolvedInterface]] = []
     /// The networks each VM routes, by index, in blueprint order.
     var routes: [[Int]] = []
+    /// `firewall_rules` as a policy, once the top level is laid out.
+    var policyModel: ManifestModel.Policy?
 
     init(_ blueprint: CyroidBlueprint) {
         b = blueprint
@@ -74,11 +76,13 @@ struct CyroidConverter {
         detectRouters()
         let networks = b.networks.indices.compactMap { network($0) }
         let vms = b.vms.indices.compactMap { vm($0) }
+        let layout = topLayout()
         let header = [
             "Imported by `rangectl import cyroid` from the CYROID blueprint \(b.file).",
             "What a manifest cannot hold is kept where it stood, in comments that start with \"not imported\".",
         ]
-        return ManifestModel(header: header, location: b.location, name: name, layout: topLayout(), networks: networks, vms: vms)
+        return ManifestModel(header: header, location: b.location, name: name, layout: layout, networks: networks, vms: vms,
+                             policy: policyModel)
     }
 
     // MARK: - The range
@@ -112,7 +116,7 @@ struct CyroidConverter {
             case "vms": items.append(.slot(.vms))
             case "router":
                 if let why = routerReason(e) { items.append(.dropped(.cyroidRouter(why), e)) }
-            case "firewall_rules": items.append(.dropped(.firewallRules, e))
+            case "firewall_rules": items.append(policy(e))
             case "events": items.append(.dropped(.events, e))
             case "walkthrough": items.append(.dropped(.walkthrough, e))
             case "requires_base_images": items.append(.dropped(.baseImages, e))

@@ -3,7 +3,7 @@
 enum DroppedKind: Equatable {
     case displayName, description, blueprintVersion, baseSubnetPrefix
     case cyroidRouter(String)
-    case firewallRules, events, walkthrough, baseImages
+    case firewallRules, firewallRulesWithoutRouter, events, walkthrough, baseImages
     case internet(String)
     case dhcp, trafficMirror
     case position, vmSettings(String), dns, sensor, monitorMode
@@ -18,7 +18,8 @@ enum DroppedKind: Equatable {
         case .blueprintVersion: return "the blueprint's own version, not a format version"
         case .baseSubnetPrefix: return "rangectl has no per-copy address prefix; `instances:` with an address_space runs many copies of a range instead"
         case let .cyroidRouter(why): return why
-        case .firewallRules: return "documentation of what the firewall VM's image does; rangectl sets no firewall rules"
+        case .firewallRules: return "not the {nat, allowed_flows} mapping this importer knows"
+        case .firewallRulesWithoutRouter: return "no VM holds a network's gateway, so there is no router VM to set these rules on"
         case .events: return "the exercise's MSEL; rangectl schedules nothing"
         case .walkthrough: return "instructor material"
         case .baseImages: return "base images CYROID needs on its hosts; rangectl needs each VM's image on the engine"

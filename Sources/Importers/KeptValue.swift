@@ -12,6 +12,11 @@ enum KeptValue {
         pair(key, value, indent: 0)
     }
 
+    /// A list item (`- ...`), as the lines of a comment.
+    static func item(_ value: Node) -> [String] {
+        item(node: value, indent: 0)
+    }
+
     private static func pair(_ key: String, _ value: Node, indent: Int) -> [String] {
         let pad = String(repeating: " ", count: indent) + YAMLScalar.inline(key) + ":"
         if Sensitive.isSensitive(key) { return [pad + " " + notCopied] }

@@ -13,9 +13,11 @@ public struct ManifestModel: Sendable {
     public var layout: [TopSlot]
     public var networks: [Network]
     public var vms: [VM]
+    /// From a blueprint's `firewall_rules`; nil when it has none or none could be imported.
+    public var policy: Policy?
 
     public enum TopSlot: Sendable {
-        case name, networks, vms
+        case name, networks, vms, policy
         case comment(KeptComment)
     }
 
@@ -69,6 +71,45 @@ public struct ManifestModel: Sendable {
     }
 }
 
+extension ManifestModel {
+    /// `policy:` as imported: each rule with what it came from, or a comment where an entry
+    /// could not be imported.
+    public struct Policy: Sendable {
+        public var location: SourceLocation
+        /// Comment lines written above `policy:`.
+        public var comment: KeptComment
+        public var defaultAction: Located<String>
+        public var allow: [PolicySlot<RawPolicyRule>]
+        public var nat: [PolicySlot<RawNATRule>]
+
+        /// Whether any entry was imported. With none the manifest has no `policy:` (only the
+        /// comments): a deny-all would block what the firewall image itself lets through.
+        public var hasRules: Bool {
+            allow.contains { $0.rule != nil } || nat.contains { $0.rule != nil }
+        }
+    }
+
+    public enum PolicySlot<Rule: Sendable>: Sendable {
+        case rule(Rule, ImportedEntry)
+        case comment(KeptComment)
+
+        var rule: Rule? {
+            if case let .rule(r, _) = self { r } else { nil }
+        }
+    }
+
+    /// The blueprint entry a policy rule was made from: where it is, where each value the rule
+    /// holds came from (a planner error there refuses the rule), its description, and the entry
+    /// as written, kept as a comment if it is refused.
+    public struct ImportedEntry: Sendable {
+        public var location: SourceLocation
+        public var values: [SourceLocation]
+        /// Written as a comment above the rule.
+        public var description: String?
+        public var written: [String]
+    }
+}
+
 /// Comment lines (without their `#`) that the writer puts at one place. The writer makes each
 /// line safe to read back (no line break or control character in it).
 public struct KeptComment: Sendable, Equatable {
@@ -93,6 +134,11 @@ extension ManifestModel {
                 RawVM(location: vm.location, hostname: vm.hostname, image: vm.image, cpu: vm.cpu, ramMB: vm.ramMB, diskGB: vm.diskGB,
                       interfaces: vm.interfaces.map { RawInterface(location: $0.location, network: $0.network, ip: $0.ip) },
                       sysctls: vm.sysctls.pairs, env: vm.env.pairs, routes: vm.routes)
+            },
+            policy: policy.flatMap { p in
+                guard p.hasRules else { return nil }
+                return
+                RawPolicy(location: p.location, defaultAction: p.defaultAction, allow: p.allow.compactMap(\.rule), nat: p.nat.compactMap(\.rule))
             })
     }
 }

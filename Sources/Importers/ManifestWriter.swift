@@ -28,11 +28,61 @@ public enum ManifestWriter {
                     w.line("vms:")
                     for vm in model.vms { write(vm, into: &w) }
                 }
+            case .policy:
+                if let p = model.policy { write(p, into: &w) }
             case let .comment(c):
                 w.comment(c, indent: 0)
             }
         }
         return w.text
+    }
+
+    private static func write(_ p: ManifestModel.Policy, into w: inout Lines) {
+        w.blank()
+        guard p.hasRules else {
+            w.comment("From firewall_rules (line \(p.location.line)): no entry could be imported, so rangectl sets no policy", indent: 0)
+            w.comment("and the firewall image's own rules apply, as in CYROID.", indent: 0)
+            for case let .comment(c) in p.allow { w.comment(c, indent: 0) }
+            for case let .comment(c) in p.nat { w.comment(c, indent: 0) }
+            return
+        }
+        w.comment(p.comment, indent: 0)
+        w.line("policy:")
+        w.pair("default", p.defaultAction.value, indent: 2)
+        list("allow", p.allow, into: &w) { rule, w in
+            w.item("from", rule.from?.value ?? "", indent: 4)
+            w.pair("to", rule.to?.value ?? "", indent: 6)
+            w.line("      ports: [" + (rule.ports?.value ?? []).map { YAMLScalar.inline($0.value) }.joined(separator: ", ") + "]")
+        }
+        guard !p.nat.isEmpty else { return }
+        list("nat", p.nat, into: &w) { rule, w in
+            w.item("on", rule.on?.value ?? "", indent: 4)
+            w.pair("address", rule.address?.value ?? "", indent: 6)
+            w.pair("port", rule.port?.value ?? "", indent: 6)
+            w.pair("to", rule.to?.value ?? "", indent: 6)
+            if let p = rule.toPort { w.line("      to_port: \(p.value)") }
+        }
+    }
+
+    /// A policy list: each rule after its description, each refused entry as its comment; with
+    /// no rule at all, the comments and then an empty list.
+    private static func list<Rule>(_ key: String, _ slots: [ManifestModel.PolicySlot<Rule>], into w: inout Lines,
+                                   rule write: (Rule, inout Lines) -> Void) {
+        guard slots.contains(where: { $0.rule != nil }) else {
+            for case let .comment(c) in slots { w.comment(c, indent: 2) }
+            w.line("  \(key): []")
+            return
+        }
+        w.line("  \(key):")
+        for slot in slots {
+            switch slot {
+            case let .rule(r, entry):
+                if let d = entry.description { w.comment(d, indent: 4) }
+                write(r, &w)
+            case let .comment(c):
+                w.comment(c, indent: 4)
+            }
+        }
     }
 
     private static func write(_ n: ManifestModel.Network, into w: inout Lines) {

@@ -27,9 +27,16 @@ public enum CyroidImporting {
         guard let blueprint else {
             return CyroidImportResult(manifest: nil, rangeName: "", networkCount: 0, vmCount: 0, diagnostics: readDiagnostics.sortedBySource())
         }
-        let (model, importDiagnostics) = CyroidImport.convert(blueprint)
-        // The planner's rules (overlaps, addresses, duplicate names, routers), located in the blueprint.
-        let (_, planDiagnostics) = Planner.plan(model.raw)
+        var (model, importDiagnostics) = CyroidImport.convert(blueprint)
+        // The planner's rules (overlaps, addresses, duplicate names, routers, policy), located in
+        // the blueprint. A firewall_rules entry the planner refuses is kept as a comment instead
+        // (CYROID only documents those rules), and the rest is planned again without it.
+        var (_, planDiagnostics) = Planner.plan(model.raw)
+        let refused = model.refusePolicyEntries(planDiagnostics.filter { $0.severity == .error })
+        if !refused.isEmpty {
+            importDiagnostics += refused
+            planDiagnostics = Planner.plan(model.raw).1
+        }
         var diagnostics = (readDiagnostics + importDiagnostics + planDiagnostics).sortedBySource()
         var text: String?
         if !diagnostics.hasErrors {
