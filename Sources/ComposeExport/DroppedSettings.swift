@@ -2,7 +2,8 @@ import Plan
 import RangeDiagnostics
 
 /// What of a VM a Compose file cannot hold, as comment lines for its service and one
-/// `export-dropped` warning per kind: routes (rangectl sets them with its helper after start),
+/// `export-dropped` warning per kind: routes and a router's policy (rangectl sets both with its
+/// helper after start),
 /// an explicit `disk_gb`, a `host:` placement, and with `--target v1` the NIC names and default
 /// route an engine before Docker 28 gives instead of the manifest's (`InterfaceLayout`).
 struct DroppedSettings {
@@ -28,7 +29,7 @@ struct DroppedSettings {
         engineInternal = Preflight.engineInternal(desired)
     }
 
-    /// The comment lines for `vm`'s service and the warnings, in this order: routes, NIC order, disk, host.
+    /// The comment lines for `vm`'s service and the warnings, in this order: routes, policy, NIC order, disk, host.
     func of(_ vm: DesiredVM) -> (comments: [String], warnings: [Diagnostic]) {
         var comments: [String] = []
         var warnings: [Diagnostic] = []
@@ -43,6 +44,15 @@ struct DroppedSettings {
             drop(["routes, which rangectl sets with its helper after start (Compose sets none):"] + lines,
                  "its routes (\(vm.routes.map(\.description).joined(separator: ", "))) are set by rangectl's helper after start; Compose cannot set routes, so they are left out (written as a comment)",
                  at: vm.location)
+        }
+        if let policy = vm.policy, policy.declared {
+            let addresses = policy.addresses.map { a in
+                "  address \(a.ip)/32 on \(vm.interfaces.first { $0.name == a.interface }?.network ?? a.interface) (published)"
+            }
+            drop(["the policy, which rangectl sets with its helper after start (Compose sets no firewall rules):"]
+                    + policy.rules.map { "  " + $0 } + addresses,
+                 "its policy (\(policy.rules.count) rules\(policy.addresses.isEmpty ? "" : ", \(policy.addresses.count) published addresses")) is set by rangectl's helper after start; Compose cannot set firewall rules, so under Compose this router forwards everything (written as a comment)",
+                 at: desired.policy?.location ?? vm.location)
         }
         if let (lines, message) = nicOrder(vm) {
             drop(lines, message, at: vm.location)

@@ -23,8 +23,17 @@ public enum Captions {
         for s in vm.strays {
             details.append("\(s.interface) \(s.address?.description ?? "no address") on \(s.network) (not in the manifest)")
         }
+        if !vm.policy.isEmpty {
+            let shown = vm.policy.count > maxRulesShown ? Array(vm.policy.prefix(maxRulesShown - 1)) : vm.policy
+            details.append("policy:")
+            details += shown
+            if shown.count < vm.policy.count { details.append("and \(vm.policy.count - shown.count) more rules (rangectl plan lists them)") }
+        }
         return (vm.hostname, details)
     }
+
+    /// A router node lists at most this many lines of its policy.
+    static let maxRulesShown = 8
 
     /// A link's label: `eth0 10.60.0.2`, then what differs from the plan, the link's state when it
     /// is not connected as planned, and its roles: `eth1 10.0.2.5 (planned 10.0.2.7)`,
@@ -39,6 +48,7 @@ public enum Captions {
         case .unplanned: text += " (not in the manifest)"
         }
         let roles = [l.primary ? "primary" : nil, l.gateway ? "gateway" : nil].compactMap { $0 }
+            + l.published.map { "publishes \($0)" }
         if !roles.isEmpty { text += " (\(roles.joined(separator: ", ")))" }
         return text
     }

@@ -90,8 +90,12 @@ public struct Topology: Hashable, Sendable {
         public var links: [Link]
         /// Live NICs on networks the manifest does not have (so no box to link to).
         public var strays: [Stray]
+        /// A router's share of the manifest's policy, as a reviewer reads it (`allow jumpbox ->
+        /// internal tcp/22`, ..., `default deny`); empty when it enforces none.
+        public var policy: [String]
 
-        public init(hostname: String, image: String, role: Role, host: String?, state: State?, links: [Link], strays: [Stray]) {
+        public init(hostname: String, image: String, role: Role, host: String?, state: State?, links: [Link], strays: [Stray],
+                    policy: [String] = []) {
             self.hostname = hostname
             self.image = image
             self.role = role
@@ -99,6 +103,7 @@ public struct Topology: Hashable, Sendable {
             self.state = state
             self.links = links
             self.strays = strays
+            self.policy = policy
         }
     }
 
@@ -133,9 +138,12 @@ public struct Topology: Hashable, Sendable {
         /// True when this NIC holds its network's gateway as the network's router.
         public var gateway: Bool
         public var state: LinkState
+        /// The policy's NAT addresses the router publishes on this NIC (as planned).
+        public var published: [IPv4Address]
 
         public init(network: String, interface: String, address: IPv4Address?, plannedInterface: String? = nil, plannedAddress: IPv4Address? = nil,
-                    primary: Bool, gateway: Bool, state: LinkState) {
+                    primary: Bool, gateway: Bool, state: LinkState, published: [IPv4Address] = []) {
+            self.published = published
             self.network = network
             self.interface = interface
             self.address = address

@@ -28,7 +28,19 @@ extension Topology {
             return VM(hostname: vm.hostname, image: vm.image, role: role, host: live?.host ?? vm.host,
                       state: State(live?.state), links: links, strays: strays)
         }
-        self.init(range: desired.copyName, networks: networks, vms: vms, live: observed != nil)
+        self.init(range: desired.copyName, networks: networks, vms: zip(desired.vms, vms).map(Self.withPolicy), live: observed != nil)
+    }
+
+    /// A router's policy rules on its node and its NAT addresses on the links they are published on.
+    static func withPolicy(_ planned: DesiredVM, _ vm: VM) -> VM {
+        guard let policy = planned.policy, policy.declared else { return vm }
+        var out = vm
+        out.policy = policy.rules
+        for k in out.links.indices {
+            let network = out.links[k].network
+            out.links[k].published = policy.addresses.filter { a in planned.interfaces.contains { $0.name == a.interface && $0.network == network } }.map(\.ip)
+        }
+        return out
     }
 
     /// On two networks or more with forwarding on: it joins segments even if it routes none of them.

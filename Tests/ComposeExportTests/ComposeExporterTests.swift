@@ -198,6 +198,31 @@ struct ComposeExporterTests {
         #expect(doc["services"]?["srv"]?.keys == ["container_name", "hostname", "image", "cpus", "mem_limit", "networks"])
     }
 
+    /// A router's policy is rangectl's to set after start: the file says which rules and
+    /// addresses it leaves out, and the warning that under Compose the router forwards everything.
+    @Test func aRoutersPolicyIsACommentAndAWarning() throws {
+        let (text, diagnostics) = export(Self.routed + """
+
+            policy:
+              allow: [{from: outside, to: srv, ports: [tcp/22]}]
+              nat: [{on: outside, address: 172.31.0.80, port: tcp/80, to: srv}]
+            """)
+        let file = try #require(text, "\(diagnostics.map(\.message))")
+        let policy = diagnostics.filter { $0.code == .exportDropped && $0.message.contains("policy") }
+        #expect(policy.map(\.message) == [
+            "fw: its policy (3 rules, 1 published addresses) is set by rangectl's helper after start; Compose cannot set firewall rules, so under Compose this router forwards everything (written as a comment)",
+        ])
+        #expect(policy.first?.location?.line == 18, "at the manifest's policy")
+        #expect(file.contains("""
+                #   the policy, which rangectl sets with its helper after start (Compose sets no firewall rules):
+                #     allow outside -> srv tcp/22
+                #     nat outside 172.31.0.80 tcp/80 -> srv 172.31.1.10:80
+                #     default deny
+                #     address 172.31.0.80/32 on outside (published)
+            """), "\(file)")
+        #expect(!file.contains("srv:\n    # Not in this file (rangectl export warned export-dropped):\n    #   the policy"), "only the router carries it")
+    }
+
     @Test func sameRangeSameBytes() throws {
         let a = try #require(export(Self.lab).text)
         #expect(export(Self.lab).text == a)

@@ -49,6 +49,28 @@ struct TopologyTests {
         #expect(Captions.vm(t.vms[3]) == ("web", ["nginx:1.27"]))
     }
 
+    /// A router lists its share of the policy under its name, and each NAT address on the NIC
+    /// that publishes it; past eight lines the rest is counted, not drawn.
+    @Test func aRoutersPolicyIsOnItsNodeAndItsNATAddressOnItsNIC() throws {
+        let t = Topology(try desired(lab + """
+
+            policy:
+              allow: [{from: lan, to: web, ports: [tcp/443]}]
+              nat: [{on: dmz, address: 10.0.2.80, port: tcp/80, to: fwd}]
+            """))
+        #expect(Captions.vm(t.vms[0]).details == [
+            "busybox:latest", "router", "policy:",
+            "allow lan -> web tcp/443", "nat dmz 10.0.2.80 tcp/80 -> fwd 10.0.1.11:80", "default deny",
+        ])
+        #expect(t.vms[0].links.map(Captions.link) == ["eth0 10.0.1.10 (primary)", "eth1 10.0.2.1 (gateway, publishes 10.0.2.80)"])
+        #expect(t.vms.dropFirst().allSatisfy { $0.policy.isEmpty && $0.links.allSatisfy(\.published.isEmpty) })
+
+        let many = (1...9).map { "{from: lan, to: web, ports: [tcp/\($0)]}" }.joined(separator: ", ")
+        let big = Topology(try desired(lab + "\npolicy:\n  allow: [\(many)]\n"))
+        let details = Captions.vm(big.vms[0]).details
+        #expect(details.count == 2 + 1 + 8 && details.last == "and 3 more rules (rangectl plan lists them)", "\(details)")
+    }
+
     @Test func liveLinksShowWhatTheEngineHoldsAndWhatDiffers() throws {
         let d = try desired(lab)
         let observed = [
