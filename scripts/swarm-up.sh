@@ -136,9 +136,15 @@ make_gwbridge() {
     timeout 30 docker -H "$(node_host "$n")" network create --driver bridge "${opts[@]}" docker_gwbridge >/dev/null
 }
 
+# busybox:latest for the VMs, and the policy helper (busybox and iptables) for the policy tests.
 import_image() {
-    timeout 30 docker -H "$(node_host "$1")" image inspect busybox:latest >/dev/null 2>&1 && return 0
-    import_busybox "$(node_host "$1")" "${applets[@]}"
+    local host
+    host=$(node_host "$1")
+    if ! timeout 30 docker -H "$host" image inspect busybox:latest >/dev/null 2>&1; then
+        import_busybox "$host" "${applets[@]}" || return 1
+    fi
+    timeout 30 docker -H "$host" image inspect "$POLICY_HELPER_IMAGE" >/dev/null 2>&1 && return 0
+    import_policy_helper "$host"
 }
 
 # --- main --------------------------------------------------------------------------------------
