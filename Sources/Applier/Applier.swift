@@ -71,9 +71,10 @@ public final class Applier: @unchecked Sendable {
     let parallelism: Int
     let progress: @Sendable (ApplyEvent) -> Void
     /// Pauses between fresh observations while the object a create conflicted with is not yet
-    /// visible (the engine may still be finishing a killed apply's request); a parameter so that
-    /// tests need not wait.
+    /// visible (the engine may still be finishing a killed apply's request), waited on `clock`
+    /// (tests pass a `ManualClock` and assert the waits asked for).
     let conflictWaits: [TimeInterval]
+    let clock: any EngineClock
     private let lock = NSLock()
     private var stopping = false
     private var walk: GraphWalk?
@@ -81,10 +82,11 @@ public final class Applier: @unchecked Sendable {
     private var created: [String: String] = [:]
 
     public init(engine: ContainerEngine, desired: DesiredRange, cpus: Int, parallelism: Int,
-                conflictWaits: [TimeInterval] = [0.25, 0.5, 1, 2],
+                conflictWaits: [TimeInterval] = [0.25, 0.5, 1, 2], clock: any EngineClock = SystemClock(),
                 progress: @escaping @Sendable (ApplyEvent) -> Void) {
         self.engine = engine
         self.conflictWaits = conflictWaits
+        self.clock = clock
         self.desired = desired
         self.cpus = cpus
         self.parallelism = max(1, parallelism)
@@ -217,7 +219,7 @@ extension Applier {
             case .report: throw conflict
             case .absent:
                 guard let wait = waits.popFirst() else { throw conflict }
-                Thread.sleep(forTimeInterval: wait)
+                clock.sleep(wait)
             }
         }
     }

@@ -38,7 +38,7 @@ public enum ProbeRunner {
 
     /// Runs one probe: its listener (when it has one) until it says ready, the client, then the
     /// listener removed. Never throws: what went wrong is the outcome.
-    public static func run(_ probe: Probe, helpers: any ProbeHelpers, deadline: Int) -> ProbeResult {
+    public static func run(_ probe: Probe, helpers: any ProbeHelpers, deadline: Int, clock: ProbeClock = .system) -> ProbeResult {
         var note: String?
         var listener: String?
         defer { if let listener { helpers.remove(listener) } }
@@ -46,7 +46,7 @@ public enum ProbeRunner {
             do {
                 let handle = try helpers.start(script, in: probe.destination.container)
                 listener = handle
-                switch try waitForState(handle, helpers: helpers, limit: Double(deadline) + listenerGrace) {
+                switch try waitForState(handle, helpers: helpers, limit: Double(deadline) + listenerGrace, clock: clock) {
                 case let .failure(text):
                     return ProbeResult(probe: probe, outcome: .failed("the listener in \(probe.destination.name) did not start: \(text)"))
                 case .success(.fail):
@@ -75,14 +75,14 @@ public enum ProbeRunner {
     }
 
     /// The listener's state once it prints one; its output when it ends or `limit` seconds pass without.
-    static func waitForState(_ handle: String, helpers: any ProbeHelpers, limit: Double) throws -> Result<ListenerState, ListenerSilence> {
-        let start = Date()
+    static func waitForState(_ handle: String, helpers: any ProbeHelpers, limit: Double, clock: ProbeClock) throws -> Result<ListenerState, ListenerSilence> {
+        let start = clock.now()
         while true {
             let (text, ended) = try helpers.output(handle)
             if let state = ProbeCommands.state(text) { return .success(state) }
             if ended { return .failure(ListenerSilence(text: text.isEmpty ? "it ended without a word" : String(text.suffix(200)))) }
-            if Date().timeIntervalSince(start) > limit { return .failure(ListenerSilence(text: "no word within \(Int(limit)) s")) }
-            Thread.sleep(forTimeInterval: pollInterval)
+            if clock.now().timeIntervalSince(start) > limit { return .failure(ListenerSilence(text: "no word within \(Int(limit)) s")) }
+            clock.sleep(pollInterval)
         }
     }
 
@@ -91,4 +91,18 @@ public enum ProbeRunner {
         var text: String
         var description: String { text }
     }
+}
+
+/// The time a probe's wait for its listener reads and sleeps on: the system's, or a test's own
+/// (which moves on when slept on, so a test asserts the waits instead of taking them).
+public struct ProbeClock: Sendable {
+    public var now: @Sendable () -> Date
+    public var sleep: @Sendable (TimeInterval) -> Void
+
+    public init(now: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (TimeInterval) -> Void) {
+        self.now = now
+        self.sleep = sleep
+    }
+
+    public static let system = ProbeClock(now: { Date() }, sleep: { Thread.sleep(forTimeInterval: $0) })
 }

@@ -30,7 +30,7 @@ struct CreationConflictTests {
             if c.name == call && c.target == target && fired.next() == 1 { late(engine, desired) }
         }
         defer { engine.beforeCall = nil }
-        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.01, 0.01]) { notes.add($0) }
+        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.25, 0.5], clock: ManualClock()) { notes.add($0) }
         return (p, applier.apply(p.reconciliation))
     }
 
@@ -110,9 +110,11 @@ struct CreationConflictTests {
         let engine = InMemoryEngine()
         engine.fault = { $0.name == "createNetwork" && $0.target == "t-a" ? .http(status: 403, message: "Pool overlaps with other one on this address space", request: "POST /networks/create") : nil }
         let p = try plan(Self.text, on: engine)
-        let report = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.01, 0.01]) { _ in }.apply(p.reconciliation)
+        let clock = ManualClock()
+        let report = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 2, conflictWaits: [0.25, 0.5], clock: clock) { _ in }.apply(p.reconciliation)
         #expect(report.failed.first?.error.contains("Pool overlaps") == true)
-        // One observation, then one after each wait.
+        // One observation, then one after each wait; every wait asked for once, in order.
         #expect(engine.calls.filter { $0.name == "inventory" }.count == 1 + 3)
+        #expect(clock.sleeps == [0.25, 0.5])
     }
 }

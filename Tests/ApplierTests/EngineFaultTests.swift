@@ -27,7 +27,7 @@ struct EngineFaultTests {
     func applyThroughRetry(_ engine: InMemoryEngine, clock: ManualClock = ManualClock()) throws -> ApplyReport {
         let wrapped = RetryingEngine(engine, delays: Self.fast, clock: clock)
         let p = try plan(Self.text, on: wrapped)
-        return Applier(engine: wrapped, desired: p.desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast) { _ in }.apply(p.reconciliation)
+        return Applier(engine: wrapped, desired: p.desired, cpus: 2, parallelism: 3, conflictWaits: Self.fast, clock: clock) { _ in }.apply(p.reconciliation)
     }
 
     func converged(_ engine: InMemoryEngine) throws -> Bool {

@@ -10,6 +10,8 @@ final class FakeHelpers: ProbeHelpers, @unchecked Sendable {
     var listenerSays: [String: String] = [:]
     var clientSays: [String: String] = [:]
     var failStart = false
+    /// A listener that runs and never says a word (rather than ending).
+    var silentButRunning = false
     private(set) var calls: [String] = []
     private var started: [String: String] = [:]
 
@@ -26,7 +28,7 @@ final class FakeHelpers: ProbeHelpers, @unchecked Sendable {
     func output(_ handle: String) throws -> (text: String, ended: Bool) {
         lock.lock(); defer { lock.unlock() }
         let said = started[handle].flatMap { listenerSays[$0] } ?? ""
-        return (said, said.isEmpty)
+        return (said, said.isEmpty && !silentButRunning)
     }
     func remove(_ handle: String) { log("remove \(handle)") }
     func run(_ script: String, in container: String) throws -> String {
@@ -87,8 +89,35 @@ struct ProbeRunnerTests {
         #expect(why.hasPrefix("the listener in b did not start: "))
     }
 
+    /// A listener that never speaks is given the deadline and the grace, polled every 0.1 s on
+    /// the probe's clock, then reported; no client runs and the listener is removed.
+    @Test func aSilentListenerIsGivenUpOnAfterTheDeadlineAndTheGrace() {
+        let h = Self.helpers(listener: "", client: "RANGECTL-PROBE pass")
+        h.silentButRunning = true
+        let clock = TestClock()
+        let r = ProbeRunner.run(probe(.tcp, port: 22), helpers: h, deadline: 2, clock: clock.probeClock)
+        #expect(r.outcome == .failed("the listener in b did not start: no word within 12 s"))
+        #expect(h.calls == ["start t-b", "remove h0"])
+        let sleeps = clock.sleeps
+        #expect(Set(sleeps) == [ProbeRunner.pollInterval] && abs(Double(sleeps.count) * ProbeRunner.pollInterval - 12) < 0.15, "\(sleeps.count) polls")
+    }
+
     @Test func probesSharingAListenerAreGroupedInOrderAndEchoesNever() {
         let probes = [probe(.tcp, port: 22), probe(.icmp, port: nil), probe(.tcp, port: 80), probe(.tcp, port: 22), probe(.icmp, port: nil), probe(.udp, port: 22)]
         #expect(ProbeRunner.groups(probes) == [[0, 3], [1], [2], [4], [5]])
+    }
+}
+
+/// A clock that moves only when slept on, recording each sleep.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSinceReferenceDate: 0)
+    private var asked: [TimeInterval] = []
+
+    var sleeps: [TimeInterval] { lock.lock(); defer { lock.unlock() }; return asked }
+
+    var probeClock: ProbeClock {
+        ProbeClock(now: { [self] in lock.lock(); defer { lock.unlock() }; return current },
+                   sleep: { [self] s in lock.lock(); asked.append(s); current += s; lock.unlock() })
     }
 }
