@@ -193,7 +193,7 @@ import_policy_helper() {
     rootfs=$(mktemp -d)
     mkdir -p "$rootfs/bin" "$rootfs/usr/sbin"
     cp /bin/busybox "$rootfs/bin/busybox"
-    for applet in sh ip nc ping arping timeout sleep cat echo printf grep true netstat usleep nslookup; do ln -s busybox "$rootfs/bin/$applet"; done
+    for applet in sh ip nc ping arping timeout sleep cat echo printf grep true netstat usleep nslookup nsenter; do ln -s busybox "$rootfs/bin/$applet"; done
     cp /usr/sbin/xtables-nft-multi "$rootfs/usr/sbin/"
     for applet in iptables iptables-restore iptables-save; do ln -s xtables-nft-multi "$rootfs/usr/sbin/$applet"; done
     xt=$(dirname "$(dpkg -L iptables | grep '/xtables/libxt_conntrack.so$')")

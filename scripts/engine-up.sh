@@ -68,7 +68,7 @@ ensure_image() {
     if ! timeout 30 docker image inspect busybox:latest >/dev/null 2>&1; then
         [[ -x /bin/busybox ]] || ensure_packages
         say "making the busybox:latest test image from Debian's busybox-static"
-        import_busybox "$RANGECTL_HOST" sh ip sleep cat ping ls echo true nc timeout || exit 1
+        import_busybox "$RANGECTL_HOST" sh ip sleep cat ping ls echo true nc timeout nsenter || exit 1   # nsenter: status reads every VM through one helper
     fi
     if ! timeout 30 docker image inspect "$POLICY_HELPER_IMAGE" >/dev/null 2>&1; then
         dpkg-query -W -f='${Status}' iptables 2>/dev/null | grep -q "install ok installed" || ensure_packages

@@ -149,6 +149,19 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
 
     public func helperOutput(id: String) throws -> (text: String, ended: Bool) { try node(holding: id).helperOutput(id: id) }
 
+    /// One helper on each node that holds some of the containers, one node after another.
+    public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
+        lock.lock()
+        var byNode: [Int: [String]] = [:]
+        for id in containerIDs { if let k = holder[id] { byNode[k, default: []].append(id) } }
+        lock.unlock()
+        var out: [String: String] = [:]
+        for k in byNode.keys.sorted() {
+            out.merge(try nodes[k].engine.readNamespaces(byNode[k]!, script: script, range: range)) { a, _ in a }
+        }
+        return out
+    }
+
     public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
         try node(holding: containerID).runHelper(script: script, in: containerID, range: range, owner: owner)
     }

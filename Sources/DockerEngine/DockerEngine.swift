@@ -364,6 +364,22 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         try runHelper(["sh", "-c", script], in: containerID, range: range, owner: owner)
     }
 
+    /// One inspect per container for its host pid, then one helper for all (`NamespaceReading`).
+    public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
+        var pids: [(id: String, pid: Int)] = []
+        for id in containerIDs {
+            let inspect: ContainerInspect = try get("/containers/\(id)/json")
+            if let pid = inspect.State?.Pid, pid > 0 { pids.append((id, pid)) }
+        }
+        guard !pids.isEmpty else { return [:] }
+        let labels = RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, "status")]
+        let (status, output) = try runHelper(requests.namespaceReader(NamespaceReading.script(pids), read: script, image: range.helperImage, labels: labels))
+        guard status == 0, let sections = NamespaceReading.sections(output) else {
+            throw EngineError.unsupported("reading the VMs' namespaces through one helper failed (helper \(range.helperImage) exited \(status)): \(output.suffix(200))")
+        }
+        return sections
+    }
+
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
         let (status, output) = try runHelper(["ip", "route", "show"], in: containerID, range: range, owner: "status")
         guard status == 0 else { throw EngineError.unsupported("reading routes failed (helper exited \(status)): \(output)") }

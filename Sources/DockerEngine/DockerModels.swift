@@ -82,7 +82,7 @@ struct ErrorResponse: Decodable {
 }
 
 struct ContainerInspect: Decodable {
-    struct State: Decodable { var StartedAt: String?; var Running: Bool? }
+    struct State: Decodable { var StartedAt: String?; var Running: Bool?; var Pid: Int? }
     var State: State?
 }
 

@@ -130,6 +130,25 @@ struct DockerRequests: Sendable {
         ])
     }
 
+    /// The helper that reads many VMs' namespaces: no network of its own, the host's process
+    /// namespace (`PidMode: host`) and what `nsenter -n` needs to enter another's (SYS_ADMIN for
+    /// setns, SYS_PTRACE to open /proc/PID/ns/net, no AppArmor profile that forbids that); `read`
+    /// in its environment (`NamespaceReading.scriptVariable`).
+    func namespaceReader(_ script: String, read: String, image: String, labels: [KeyValue]) -> JSONValue {
+        .object([
+            ("Image", .string(image)),
+            ("Cmd", .array([.string("sh"), .string("-c"), .string(script)])),
+            ("Env", .array([.string("\(NamespaceReading.scriptVariable)=\(read)")])),
+            ("Labels", Self.map(labels)),
+            ("HostConfig", .object([
+                ("NetworkMode", .string("none")),
+                ("PidMode", .string("host")),
+                ("CapAdd", .array([.string("SYS_ADMIN"), .string("SYS_PTRACE")])),
+                ("SecurityOpt", .array([.string("apparmor=unconfined")])),
+            ])),
+        ])
+    }
+
     /// `POST /containers/create?name=<vm>.routes`: the never-started marker of routes set for one VM start.
     func routesMarker(_ vm: DesiredVM, range: DesiredRange, containerID: String, startedAt: String) -> JSONValue {
         neverStarted(image: range.helperImage,

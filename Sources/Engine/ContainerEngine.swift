@@ -41,6 +41,13 @@ public protocol ContainerEngine: AnyObject, Sendable {
     /// A running VM's routing table (`ip route show`), read by the same helper from outside its image.
     func readRoutes(containerID: String, range: DesiredRange) throws -> String
 
+    /// Runs `script` (by `sh -c`) in the network namespace of each of `containerIDs` (running
+    /// containers) through one helper of the range's helper image that shares the host's process
+    /// namespace and enters each with `nsenter` (`NamespaceReading`); each one's output by id, an
+    /// id it could not enter missing. Throws when no such helper runs here (the image lacks
+    /// `nsenter`, the engine refuses the host's processes): then each VM is read on its own.
+    func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String]
+
     /// Applies a router VM's policy from outside its image, through the same helper as routes: one
     /// `iptables-restore --noflush` of rangectl's chains (never half a policy), the jumps into
     /// them ensured, the NAT addresses added (and `removing`, those an earlier policy added and

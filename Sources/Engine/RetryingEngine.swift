@@ -43,6 +43,10 @@ public final class RetryingEngine: ContainerEngine, @unchecked Sendable {
 
     public func inventory() throws -> EngineInventory { try read { try base.inventory() } }
     public func startedAt(container id: String) throws -> String { try read { try base.startedAt(container: id) } }
+    public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
+        try read { try base.readNamespaces(containerIDs, script: script, range: range) }
+    }
+
     public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
         try read { try base.readRoutes(containerID: containerID, range: range) }
     }

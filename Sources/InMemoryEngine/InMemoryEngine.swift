@@ -371,6 +371,21 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         return run(command, in: id).output
     }
 
+    /// When false, `readNamespaces` fails as on an engine whose helper cannot enter namespaces.
+    public var namespaceReader = true
+
+    /// One call for the whole range: each running container's output of `script` as
+    /// `helperScripts` says the helper prints it in that container's namespace.
+    public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
+        try record("readNamespaces", containerIDs.joined(separator: ","))
+        guard namespaceReader else { throw EngineError.unsupported("this engine's helper cannot enter other namespaces") }
+        var out: [String: String] = [:]
+        for id in containerIDs where locked({ containers.first { $0.id == id }?.running }) == true {
+            out[id] = helperOutput(of: script, in: id)
+        }
+        return out
+    }
+
     /// What `commands` says the command gives in this container; (127, "") without it.
     private func run(_ command: [String], in id: String) -> (exitCode: Int, output: String) {
         guard let commands, let container = locked({ containers.first { $0.id == id } }) else { return (127, "") }

@@ -78,9 +78,13 @@ public enum RangeStatus {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[EngineNames.key((c.labels[RangeLabels.vm] ?? c.name).lowercased(), instance: c.instance)] = c }
         let containers = desired.vms.map { byVM[$0.key] }
+        // One helper reads every running VM's namespace; a VM it could not read (or every VM,
+        // when the engine cannot run that helper) is read on its own, up to `parallelism` at once.
+        let running = containers.compactMap { c in c?.state == .running ? c?.id : nil }
+        let viaHelper = running.isEmpty ? [:] : (try? engine.readNamespaces(running, script: insideCommand[2], range: desired)) ?? [:]
         let inside = Concurrent.map(containers, width: parallelism) { c -> InsideVM? in
             guard let c, c.state == .running else { return nil }
-            return read(inside: c, range: desired, engine: engine)
+            return read(inside: c, range: desired, engine: engine, helperOutput: viaHelper[c.id])
         }
         let internalNetworks = Preflight.engineInternal(desired)
         return desired.vms.indices.map { i in
@@ -121,9 +125,10 @@ public enum RangeStatus {
         var routes: String?
     }
 
-    /// Reads one running VM: inside it when its image has `ip`, else its routes through the route helper.
-    static func read(inside c: ObservedContainer, range: DesiredRange, engine: any ContainerEngine) -> InsideVM {
-        let live = readInside(c, engine: engine)
+    /// Reads one running VM: from the namespace helper's output when it read it, else inside it
+    /// when its image has `ip`, else its routes through the route helper.
+    static func read(inside c: ObservedContainer, range: DesiredRange, engine: any ContainerEngine, helperOutput: String? = nil) -> InsideVM {
+        let live = helperOutput.flatMap(parseInside) ?? readInside(c, engine: engine)
         let routes = live?.routes ?? (try? engine.readRoutes(containerID: c.id, range: range))
         return InsideVM(interfaces: live.map { ($0.names, $0.defaultInterface) }, routes: routes)
     }
@@ -133,19 +138,22 @@ public enum RangeStatus {
     /// through `sh` reads both (2 engine calls); an image without `sh` gets them as two execs of
     /// `ip` itself, each with its exit code (3 calls each).
     static func readInside(_ c: ObservedContainer, engine: any ContainerEngine) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
-        let addresses: String
-        var table: String?
         let output: String
         do { output = try engine.execOutput(container: c.id, command: insideCommand) } catch { return nil }
-        if let read = insideOutputs(output) {
-            guard read.addresses.status == 0 else { return nil }
-            addresses = read.addresses.text
-            if read.routes.status == 0 { table = read.routes.text }
-        } else {
-            guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
-            addresses = addr.output
-            if let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"]), route.exitCode == 0 { table = route.output }
-        }
+        if insideOutputs(output) != nil { return parseInside(output) }
+        guard let addr = try? engine.exec(container: c.id, command: ["ip", "-o", "-4", "addr", "show"]), addr.exitCode == 0 else { return nil }
+        let route = try? engine.exec(container: c.id, command: ["ip", "route", "show"])
+        return interfaces(addr.output, table: route?.exitCode == 0 ? route?.output : nil)
+    }
+
+    /// The output of `insideCommand` read: nil when it is not that output, or `ip addr` failed.
+    static func parseInside(_ output: String) -> (names: [String: String], defaultInterface: String?, routes: String?)? {
+        guard let read = insideOutputs(output), read.addresses.status == 0 else { return nil }
+        return interfaces(read.addresses.text, table: read.routes.status == 0 ? read.routes.text : nil)
+    }
+
+    /// Interface names by address from `ip -o -4 addr show`, with the routing table and its default route's interface.
+    static func interfaces(_ addresses: String, table: String?) -> (names: [String: String], defaultInterface: String?, routes: String?) {
         var names: [String: String] = [:]
         for line in addresses.split(separator: "\n") {
             // "8: eth0    inet 10.0.1.10/24 brd 10.0.1.255 scope global eth0\ ..."

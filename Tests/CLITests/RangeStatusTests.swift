@@ -90,6 +90,43 @@ struct RangeStatusTests {
         return (views, engine.calls)
     }
 
+    /// The namespace helper's answer: `insideCommand`'s script as busybox runs it in each VM.
+    static let helperAnswers: @Sendable (InMemoryEngine.Container, String) -> String = { c, script in
+        guard script == RangeStatus.insideCommand[2] else { return "" }
+        let (addresses, routes) = ipOutput(c)
+        return addresses + "\(RangeStatus.exitMarker) 0\n" + routes + "\(RangeStatus.exitMarker) 0\n"
+    }
+
+    /// With the namespace helper: one call reads every VM, whatever the VMs' image, their NICs and
+    /// their count; each NIC's real name comes from inside.
+    @Test(arguments: Image.allCases)
+    func oneHelperReadsEveryVMWhateverTheImageTheNICsAndTheCount(_ image: Image) throws {
+        for vms in [5, 10] {
+            for nics in [1, 3] {
+                let (engine, compiled) = try Self.applied(Self.manifest(vms: vms, nics: nics))
+                engine.commands = Self.commands(image)
+                engine.helperScripts = Self.helperAnswers
+                let (views, received) = try Self.status(engine, compiled)
+                #expect(received.map(\.name) == ["inventory", "readNamespaces"], "\(image), \(vms) VMs x \(nics) NICs")
+                #expect(views.count == vms && views.allSatisfy { $0.nics.count == nics && $0.nics.allSatisfy { !$0.predicted } })
+                #expect(views.allSatisfy { $0.routes.first?.hasPrefix("default via 10.200.200.1 dev eth0") == true }, "\(views.map(\.routes))")
+            }
+        }
+    }
+
+    /// A VM the helper could not enter (its output missing or not the read's) is read on its own.
+    @Test func aVMTheHelperCouldNotReadIsReadOnItsOwn() throws {
+        let (engine, compiled) = try Self.applied(Self.manifest(vms: 3, nics: 2))
+        let missed = try #require(engine.container(named: "t-vm01")).id
+        engine.commands = Self.commands(.shellAndIP)
+        engine.helperScripts = { c, script in c.id == missed ? "nsenter: can't open '/proc/42/ns/net': No such file or directory\n" : Self.helperAnswers(c, script) }
+        let (views, received) = try Self.status(engine, compiled)
+        #expect(received.map(\.name) == ["inventory", "readNamespaces", "execOutput"] && received.last?.target == missed)
+        #expect(views.allSatisfy { $0.nics.allSatisfy { !$0.predicted } })
+    }
+
+    /// Without the namespace helper (the engine refuses it): each VM is read on its own, with a
+    /// constant number of calls per VM whatever its NICs and the VM count.
     @Test(arguments: Image.allCases)
     func theEngineCallsPerVMAreTheSameWhateverItsNICsAndTheVMCount(_ image: Image) throws {
         var calls: [String: Int] = [:]
@@ -97,11 +134,14 @@ struct RangeStatusTests {
             for nics in [1, 3] {
                 let (engine, compiled) = try Self.applied(Self.manifest(vms: vms, nics: nics))
                 engine.commands = Self.commands(image)
+                engine.namespaceReader = false
                 let (views, received) = try Self.status(engine, compiled)
                 calls["\(vms)x\(nics)"] = received.count
-                // One inventory, then for each VM exactly the calls of its image, on its own container.
+                // One inventory and the refused helper, then for each VM exactly the calls of its
+                // image, on its own container.
                 #expect(received.filter { $0.name == "inventory" }.count == 1)
-                let byContainer = Dictionary(grouping: received.filter { $0.name != "inventory" }, by: \.target)
+                #expect(received.filter { $0.name == "readNamespaces" }.count == 1)
+                let byContainer = Dictionary(grouping: received.filter { $0.name != "inventory" && $0.name != "readNamespaces" }, by: \.target)
                 #expect(byContainer.count == vms)
                 for (_, list) in byContainer { #expect(list.map(\.name) == image.callsPerVM, "\(image), \(vms) VMs x \(nics) NICs") }
                 #expect(views.allSatisfy { $0.nics.count == nics && $0.nics.allSatisfy { $0.predicted == (image == .neither) } })
@@ -114,6 +154,7 @@ struct RangeStatusTests {
     @Test func viewsKeepManifestOrderWhenTheReadsFinishInAnotherOrder() throws {
         let vms = 6
         let (engine, compiled) = try Self.applied(Self.manifest(vms: vms, nics: 2))
+        engine.namespaceReader = false
         let first = try #require(engine.container(named: "t-vm00")).id
         let othersDone = DispatchSemaphore(value: 0)
         let finished = Finished()
@@ -146,6 +187,7 @@ struct RangeStatusTests {
 
     @Test func noMoreReadsRunAtOnceThanTheParallelism() throws {
         let (engine, compiled) = try Self.applied(Self.manifest(vms: 9, nics: 1))
+        engine.namespaceReader = false
         let gauge = Gauge()
         let answer = Self.commands(.shellAndIP)
         engine.commands = { c, command in
@@ -161,11 +203,13 @@ struct RangeStatusTests {
     @Test func stoppedAndAbsentVMsAreNotRead() throws {
         let (engine, compiled) = try Self.applied(Self.manifest(vms: 3, nics: 2))
         engine.commands = Self.commands(.shellAndIP)
+        engine.helperScripts = Self.helperAnswers
         engine.modifyContainer(named: "t-vm01") { $0.running = false }
         try engine.removeContainer(id: try #require(engine.container(named: "t-vm02")).id)
         let (views, calls) = try Self.status(engine, compiled)
         #expect(views.map(\.state) == ["running", "exited", "absent"])
-        #expect(calls.map(\.name) == ["inventory", "execOutput"])
+        #expect(calls.map(\.name) == ["inventory", "readNamespaces"])
+        #expect(calls.last?.target == (try #require(engine.container(named: "t-vm00")).id), "the helper enters only the running VM")
     }
 
     @Test(arguments: [
