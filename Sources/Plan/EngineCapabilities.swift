@@ -16,9 +16,14 @@ public struct EngineCapabilities: Hashable, Sendable {
     public var imageNaming: ImageNaming
     /// The engine and its version, for messages ("Podman 4.3.1").
     public var engineName: String
+    /// Whether an address added inside a VM to one of its NICs (a policy's NAT address) is
+    /// reachable from the other VMs of that network: on a bridge it is; a swarm's overlay answers
+    /// only for the addresses the swarm itself assigned.
+    public var reachesAddedAddresses: Bool
 
     public init(interfaceLayout: InterfaceLayout, forwardsBetweenNetworks: Bool, endpointsAtCreate: Bool, exactEndpointCount: Bool,
-                imageNaming: ImageNaming = .referenceDefaults, engineName: String) {
+                imageNaming: ImageNaming = .referenceDefaults, engineName: String, reachesAddedAddresses: Bool = true) {
+        self.reachesAddedAddresses = reachesAddedAddresses
         self.interfaceLayout = interfaceLayout
         self.forwardsBetweenNetworks = forwardsBetweenNetworks
         self.endpointsAtCreate = endpointsAtCreate

@@ -61,6 +61,9 @@ public enum Preflight {
         if !inventory.capabilities.forwardsBetweenNetworks, let routed = desired.networks.first(where: { $0.router != nil }) {
             out.append(.warning(.engineLimit, "this engine (\(inventory.capabilities.engineName)) drops traffic that a router VM forwards between its networks: network '\(routed.name)' and the other segments of \(routed.router ?? "") will get their addresses and routes but will not reach each other through it; use a Docker engine for routed ranges", at: routed.location))
         }
+        if !inventory.capabilities.reachesAddedAddresses, let policy = desired.policy, !policy.nat.isEmpty {
+            out.append(.warning(.engineLimit, "on \(inventory.capabilities.engineName) an address added to a router's NIC is not reachable from the other VMs: the overlay networks answer only for the addresses the swarm assigned, so the policy's NAT addresses (\(policy.nat.map { "\($0.address)" }.joined(separator: ", "))) are set but get no traffic; verify reports them blocked", at: desired.policy?.location))
+        }
         if inventory.interfaceLayout != .manifest {
             out += nicOrderWarnings(desired, layout: inventory.interfaceLayout)
         }

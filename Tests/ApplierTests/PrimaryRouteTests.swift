@@ -111,6 +111,20 @@ struct EngineLimitTests {
         #expect(!p.reconciliation.changes.isEmpty)
     }
 
+    /// Where an address added to a NIC is not reachable (a swarm's overlays), a policy with NAT
+    /// entries is warned at the policy, naming each address; without NAT, or on a bridge, not.
+    @Test func natAddressesWhereAddedAddressesAreNotReachableAreWarned() throws {
+        let withNAT = Self.routed + "\npolicy:\n  nat: [{on: a, address: 10.200.1.80, port: tcp/80, to: web}]\n"
+        let engine = InMemoryEngine()
+        engine.capabilities.reachesAddedAddresses = false
+        let limits = try plan(withNAT, on: engine).diagnostics.filter { $0.code == .engineLimit }
+        #expect(limits.count == 1 && limits[0].severity == .warning && limits[0].message.contains("NAT addresses (10.200.1.80)"), "\(limits.map(\.message))")
+        #expect(limits.first?.location?.line == 11, "at the policy (its mapping)")
+        #expect(try plan(withNAT, on: InMemoryEngine()).diagnostics.allSatisfy { $0.code != .engineLimit })
+        let withoutNAT = Self.routed + "\npolicy:\n  allow: [{from: a, to: web, ports: [tcp/22]}]\n"
+        #expect(try plan(withoutNAT, on: engine).diagnostics.allSatisfy { $0.code != .engineLimit })
+    }
+
     @Test func noWarningWhereTheEngineForwardsOrNothingIsRouted() throws {
         #expect(try plan(Self.routed, on: InMemoryEngine()).diagnostics.allSatisfy { $0.code != .engineLimit })
         let engine = InMemoryEngine()
