@@ -63,25 +63,27 @@ public struct VMStatus: Sendable {
 public enum RangeStatus {
     /// `status` after the manifest and one inventory: the range as this engine needs it (with the
     /// default routes rangectl sets on it) and the view of each of its VMs, in manifest order.
+    /// With `namespaceHelper` false, no helper that shares the host's processes is run: each VM
+    /// is read on its own (`status --read-with exec`).
     public static func collect(_ compiled: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
-                        parallelism: Int) -> (desired: DesiredRange, vms: [VMStatus]) {
+                               parallelism: Int, namespaceHelper: Bool = true) -> (desired: DesiredRange, vms: [VMStatus]) {
         let desired = PrimaryRoute.pinned(compiled, layout: inventory.interfaceLayout)
         let vms = collect(desired, observed: inventory.observed(desired), layout: inventory.interfaceLayout,
-                          engine: engine, parallelism: parallelism)
+                          engine: engine, parallelism: parallelism, namespaceHelper: namespaceHelper)
         return (desired, vms)
     }
 
     /// The view of every VM of `desired`, in manifest order whatever order the reads finish in.
     /// The reads inside running VMs run on up to `parallelism` threads.
     static func collect(_ desired: DesiredRange, observed: ObservedRange, layout: InterfaceLayout, engine: any ContainerEngine,
-                        parallelism: Int) -> [VMStatus] {
+                        parallelism: Int, namespaceHelper: Bool) -> [VMStatus] {
         var byVM: [String: ObservedContainer] = [:]
         for c in observed.containers { byVM[EngineNames.key((c.labels[RangeLabels.vm] ?? c.name).lowercased(), instance: c.instance)] = c }
         let containers = desired.vms.map { byVM[$0.key] }
         // One helper reads every running VM's namespace; a VM it could not read (or every VM,
         // when the engine cannot run that helper) is read on its own, up to `parallelism` at once.
         let running = containers.compactMap { c in c?.state == .running ? c?.id : nil }
-        let viaHelper = running.isEmpty ? [:] : (try? engine.readNamespaces(running, script: insideCommand[2], range: desired)) ?? [:]
+        let viaHelper = running.isEmpty || !namespaceHelper ? [:] : (try? engine.readNamespaces(running, script: insideCommand[2], range: desired)) ?? [:]
         let inside = Concurrent.map(containers, width: parallelism) { c -> InsideVM? in
             guard let c, c.state == .running else { return nil }
             return read(inside: c, range: desired, engine: engine, helperOutput: viaHelper[c.id])

@@ -19,6 +19,10 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on standard output instead of text.")
     var json = false
 
+    @Option(name: .customLong("read-with"),
+            help: "helper: one helper container (helper_image, no network) that shares the host's processes enters every running VM's network namespace with nsenter (SYS_ADMIN, SYS_PTRACE; a few engine calls for the whole range); exec: one exec in each VM's own image (no added privilege, slower).")
+    var readWith: StatusReads = .helper
+
     @OptionGroup var concurrency: ParallelismOption
 
     @OptionGroup var engine: EngineOptions
@@ -36,13 +40,19 @@ struct StatusCommand: ParsableCommand {
         // The addresses and instance blocks the live range holds, as a plan against it keeps them.
         let live = instances.select(LivePlanning.compile(parsed, inventory: inventory, hosts: engine.hosts, lock: lock))
         let compiled = (live.valid ? live.desired : nil) ?? instances.select(first).desired!
-        let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism)
+        let (desired, views) = RangeStatus.collect(compiled, inventory: inventory, engine: e, parallelism: concurrency.parallelism,
+                                                  namespaceHelper: readWith == .helper)
         if json {
             Terminal.printJSON(RangeStatus.json(views, desired: desired, engine: e, apiVersion: inventory.apiVersion))
         } else {
             Terminal.write(RangeStatus.text(views, range: desired.name, endpoint: e.endpoint, apiVersion: inventory.apiVersion))
         }
     }
+}
+
+/// How `status` reads inside the running VMs (`--read-with`).
+enum StatusReads: String, ExpressibleByArgument, CaseIterable {
+    case helper, exec
 }
 
 /// How `status` shows the live range: text for a person, JSON for a program.

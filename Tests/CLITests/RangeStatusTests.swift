@@ -83,10 +83,10 @@ struct RangeStatusTests {
 
     /// Runs status's collection as the command does (through the retrying wrapper); returns the
     /// views and the calls the engine received for it.
-    static func status(_ engine: InMemoryEngine, _ compiled: DesiredRange, parallelism: Int = 8) throws -> ([VMStatus], [InMemoryEngine.Call]) {
+    static func status(_ engine: InMemoryEngine, _ compiled: DesiredRange, parallelism: Int = 8, namespaceHelper: Bool = true) throws -> ([VMStatus], [InMemoryEngine.Call]) {
         engine.resetCalls()
         let e = RetryingEngine(engine)
-        let (_, views) = RangeStatus.collect(compiled, inventory: try e.inventory(), engine: e, parallelism: parallelism)
+        let (_, views) = RangeStatus.collect(compiled, inventory: try e.inventory(), engine: e, parallelism: parallelism, namespaceHelper: namespaceHelper)
         return (views, engine.calls)
     }
 
@@ -112,6 +112,16 @@ struct RangeStatusTests {
                 #expect(views.allSatisfy { $0.routes.first?.hasPrefix("default via 10.200.200.1 dev eth0") == true }, "\(views.map(\.routes))")
             }
         }
+    }
+
+    /// `--read-with exec`: no helper with the host's processes; each VM read in its own image.
+    @Test func readWithExecRunsNoNamespaceHelper() throws {
+        let (engine, compiled) = try Self.applied(Self.manifest(vms: 3, nics: 1))
+        engine.commands = Self.commands(.shellAndIP)
+        engine.helperScripts = Self.helperAnswers
+        let (views, received) = try Self.status(engine, compiled, namespaceHelper: false)
+        #expect(received.map(\.name) == ["inventory", "execOutput", "execOutput", "execOutput"])
+        #expect(views.allSatisfy { $0.nics.allSatisfy { !$0.predicted } })
     }
 
     /// A VM the helper could not enter (its output missing or not the read's) is read on its own.
