@@ -80,7 +80,7 @@ struct ApplyCommand: ParsableCommand {
             // Images are pulled before the plan is shown (they change no object of the range).
             live = images.pullThenReplan(replan(), engine: e, parallelism: concurrency.parallelism, json: json, replan: replan)
         }
-        guard live.plan.valid, let desired = live.plan.desired, let engineInUse = connected, let inventory = live.inventory else {
+        guard live.plan.valid, live.plan.desired != nil, let engineInUse = connected, live.inventory != nil else {
             finish(live.plan, report: nil, source: input.forSourceLines)
             throw ExitCode(1)
         }
@@ -93,9 +93,9 @@ struct ApplyCommand: ParsableCommand {
             }
             return
         }
-        let runner = ApplyRunner(engine: engineInUse, desired: desired, cpus: inventory.cpus, parallelism: concurrency.parallelism,
-                                 autoApprove: autoApprove, json: json, diagnosticsFormat: diagnostics.format)
-        let report = try runner.run(live.reconciliation, verb: "apply")
+        let runner = ApplyRunner(engine: engineInUse, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: json,
+                                 diagnosticsFormat: diagnostics.format)
+        let report = try runner.run(live, verb: "apply")
         if json { finish(live.plan, report: report) }
         if !report.succeeded { throw ExitCode(1) }
     }

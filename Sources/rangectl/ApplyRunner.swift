@@ -6,20 +6,19 @@ import Foundation
 import Glibc
 import Plan
 import RangeDiagnostics
+import Workflows
 
 /// Confirms, executes and reports a reconciliation; shared by `apply` and `destroy`.
 struct ApplyRunner {
     var engine: any ContainerEngine
-    var desired: DesiredRange
-    var cpus: Int
     var parallelism: Int
     var autoApprove: Bool
     var json: Bool
     var diagnosticsFormat: DiagnosticsFormat
 
-    /// Runs it; returns the report and the JSON document of the result.
-    func run(_ reconciliation: Reconciliation, verb: String) throws -> ApplyReport {
-        switch Confirmation.ask("Do you want to \(verb) range \(desired.name) on \(engine.endpoint)?", autoApprove: autoApprove) {
+    /// Asks, then carries `live` out (`LivePlan.applier`); returns the report.
+    func run(_ live: LivePlan, verb: String) throws -> ApplyReport {
+        switch Confirmation.ask("Do you want to \(verb) range \(live.plan.range) on \(engine.endpoint)?", autoApprove: autoApprove) {
         case .approved: break
         case .declined:
             Terminal.writeError("rangectl: \(verb) cancelled; nothing was changed\n")
@@ -30,9 +29,13 @@ struct ApplyRunner {
         }
         let start = Date()
         let quiet = json
-        let applier = Applier(engine: engine, desired: desired, cpus: cpus, parallelism: parallelism) { event in
+        guard let applier = live.applier(on: engine, parallelism: parallelism, progress: { event in
             guard !quiet else { return }
             Terminal.write(ApplyRunner.progressLine(event))
+        }) else {
+            // A plan with errors or without an observation has no changes (`LivePlan.refused`):
+            // nothing to carry out. The commands return before asking in that case.
+            return ApplyReport()
         }
         if !json { Terminal.write("\n") }
         // SIGINT or SIGTERM (a cancelled pipeline): start nothing new, finish what is in flight, report.
@@ -46,7 +49,7 @@ struct ApplyRunner {
             source.resume()
             return source
         }
-        let report = applier.apply(reconciliation)
+        let report = applier.apply(live.reconciliation)
         for source in signals { source.cancel() }
         let seconds = Date().timeIntervalSince(start)
         let calls = engineCalls(engine)

@@ -38,9 +38,9 @@ struct DestroyCommand: ParsableCommand {
         let teardown = LivePlanning.teardown(compilation.rangeName, instances: instances.names, inventory: inventory, endpoint: e.endpoint)
         let which = instances.names.isEmpty ? "" : " instance\(instances.names.count == 1 ? "" : "s") \(instances.names.joined(separator: ", ")) of"
         Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy\(which) range \(compilation.rangeName) on \(e.endpoint)"))
-        guard !teardown.reconciliation.graph.isEmpty, let empty = teardown.plan.desired else { return }
-        let runner = ApplyRunner(engine: e, desired: empty, cpus: inventory.cpus, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false, diagnosticsFormat: format)
-        let report = try runner.run(teardown.reconciliation, verb: "destroy")
+        guard !teardown.reconciliation.graph.isEmpty, teardown.plan.desired != nil else { return }
+        let runner = ApplyRunner(engine: e, parallelism: concurrency.parallelism, autoApprove: autoApprove, json: false, diagnosticsFormat: format)
+        let report = try runner.run(teardown, verb: "destroy")
         if !report.succeeded { throw ExitCode(1) }
     }
 }

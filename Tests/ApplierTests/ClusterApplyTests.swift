@@ -34,7 +34,7 @@ struct ClusterApplyTests {
         let (cluster, nodes) = Self.cluster()
         let live = try plan(Self.text, on: cluster)
         let desired = try #require(live.plan.desired, "\(live.plan.diagnostics.map(\.message))")
-        let report = Applier(engine: cluster, desired: desired, cpus: 2, parallelism: 4) { _ in }.apply(live.reconciliation)
+        let report = try #require(live.apply(on: cluster, parallelism: 4))
         #expect(report.succeeded, "\(report.failed.map(\.error))")
         #expect(nodes["n1"]!.allNetworks.count == 2)
         #expect(nodes["n2"]!.allNetworks.isEmpty && nodes["n3"]!.allNetworks.isEmpty)
@@ -57,7 +57,7 @@ struct ClusterApplyTests {
         let (cluster, nodes) = Self.cluster()
         let pinned = Self.text.replacingOccurrences(of: "host: n3", with: "host: n2")
         let first = try plan(pinned, on: cluster)
-        _ = Applier(engine: cluster, desired: first.plan.desired!, cpus: 2, parallelism: 4) { _ in }.apply(first.reconciliation)
+        #expect(first.apply(on: cluster, parallelism: 4)?.succeeded == true)
         #expect(nodes["n2"]!.container(named: "t-pinned") != nil)
         let moved = try plan(Self.text, on: cluster)
         #expect(describe(moved.reconciliation.changes) == ["replace vm pinned: placed on n3, runs on n2"])
@@ -69,7 +69,7 @@ struct ClusterApplyTests {
         let k = try #require(observed.containers.firstIndex { $0.name == "t-pinned" })
         observed.containers[k].host = "n1"
         #expect(observed.fingerprint != before)
-        _ = Applier(engine: cluster, desired: moved.plan.desired!, cpus: 2, parallelism: 4) { _ in }.apply(moved.reconciliation)
+        #expect(moved.apply(on: cluster, parallelism: 4)?.succeeded == true)
         #expect(nodes["n2"]!.container(named: "t-pinned") == nil && nodes["n3"]!.container(named: "t-pinned")?.running == true)
     }
 

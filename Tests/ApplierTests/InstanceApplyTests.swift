@@ -32,8 +32,8 @@ struct InstanceApplyTests {
     @discardableResult
     func applied(_ text: String, on engine: InMemoryEngine, instances: [String] = []) throws -> LivePlan {
         let p = try live(text, on: engine, instances: instances)
-        let desired = try #require(p.plan.desired, "\(p.plan.diagnostics.map(\.message))")
-        let report = Applier(engine: engine, desired: desired, cpus: engine.cpus, parallelism: 4) { _ in }.apply(p.reconciliation)
+        _ = try #require(p.plan.desired, "\(p.plan.diagnostics.map(\.message))")
+        let report = try #require(p.apply(on: engine, parallelism: 4))
         #expect(report.succeeded)
         return p
     }
@@ -76,7 +76,7 @@ struct InstanceApplyTests {
         let teardown = LivePlanning.teardown("t", instances: ["bob"], inventory: try engine.observe(), endpoint: engine.endpoint)
         #expect(Set(teardown.plan.changes.map(\.instance)) == ["bob"])
         #expect(PlanText.render(teardown.plan, header: "destroy").hasPrefix("destroy\n\ninstance bob\n  - vm db\n  - vm fw\n  - network t-bob-dmz"))
-        let report = Applier(engine: engine, desired: teardown.plan.desired!, cpus: engine.cpus, parallelism: 4) { _ in }.apply(teardown.reconciliation)
+        let report = try #require(teardown.apply(on: engine, parallelism: 4))
         #expect(report.succeeded)
         #expect(state(engine, "bob").isEmpty && state(engine, "alice") == alice)
         // A range whose instances are partly applied plans only what is missing.

@@ -19,7 +19,7 @@ struct LiveVerifyTests {
         let engine = InMemoryEngine()
         let live = LivePlanning.plan(RangeCompiler.parse(Array(text), file: "segmented-policy.yaml"), engine: { .success(engine) })
         let desired = try #require(live.plan.desired, "\(live.plan.diagnostics.map(\.message))")
-        #expect(Applier(engine: engine, desired: desired, cpus: engine.cpus, parallelism: 8) { _ in }.apply(live.reconciliation).succeeded)
+        #expect(live.apply(on: engine, parallelism: 8)?.succeeded == true)
         return (engine, desired)
     }
 

@@ -47,9 +47,8 @@ struct RangeStatusTests {
     static func applied(_ text: String) throws -> (InMemoryEngine, DesiredRange) {
         let engine = InMemoryEngine()
         let live = LivePlanning.plan(RangeCompiler.parse(Array(text.utf8), file: "t.yaml"), engine: { .success(engine) })
-        let desired = try #require(live.plan.desired, "\(live.plan.diagnostics.map(\.message))")
-        let report = Applier(engine: engine, desired: desired, cpus: engine.cpus, parallelism: 8) { _ in }.apply(live.reconciliation)
-        #expect(report.succeeded)
+        _ = try #require(live.plan.desired, "\(live.plan.diagnostics.map(\.message))")
+        #expect(live.apply(on: engine, parallelism: 8)?.succeeded == true)
         let compiled = try #require(RangeCompiler.compile(Array(text.utf8), file: "t.yaml").desired)
         return (engine, compiled)
     }
