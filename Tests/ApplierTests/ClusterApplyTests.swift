@@ -53,6 +53,29 @@ struct ClusterApplyTests {
         #expect(try plan(Self.text, on: cluster).reconciliation.changes.isEmpty)
     }
 
+    /// status's one-helper read: one helper on each node that holds running VMs, entering only
+    /// that node's containers; and a swarm says an added address (NAT) is not reachable there.
+    @Test func namespacesAreReadByOneHelperPerNodeOnThatNode() throws {
+        let (cluster, nodes) = Self.cluster()
+        let live = try plan(Self.text, on: cluster)
+        #expect(live.apply(on: cluster, parallelism: 4)?.succeeded == true)
+        for n in nodes.values {
+            n.helperScripts = { c, _ in "read \(c.name)\n" }
+            n.resetCalls()
+        }
+        let inventory = try cluster.inventory()
+        #expect(!inventory.capabilities.reachesAddedAddresses)
+        let vms = inventory.containers.filter { $0.state == .running && $0.labels[RangeLabels.vm] != nil }
+        #expect(vms.count == 10)
+        let read = try cluster.readNamespaces(vms.map(\.id), script: "ip route show", range: try #require(live.plan.desired))
+        #expect(read == Dictionary(uniqueKeysWithValues: vms.map { ($0.id, "read \($0.name)\n") }))
+        for (name, node) in nodes {
+            let held = Set(vms.filter { $0.host == name }.map(\.id))
+            let calls = node.calls.filter { $0.name == "readNamespaces" }
+            #expect(calls.count == (held.isEmpty ? 0 : 1) && Set(calls.flatMap { $0.target.split(separator: ",").map(String.init) }) == held, "\(name)")
+        }
+    }
+
     @Test func aContainerOnTheWrongNodeIsRecreatedOnItsOwn() throws {
         let (cluster, nodes) = Self.cluster()
         let pinned = Self.text.replacingOccurrences(of: "host: n3", with: "host: n2")
