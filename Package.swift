@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Applier", "Engine", "InMemoryEngine", "Verify", "RangeGraph", "Planner", "Plan", "TestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(
             name: "ApplierTests",

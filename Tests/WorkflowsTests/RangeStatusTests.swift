@@ -4,7 +4,6 @@ import Foundation
 import InMemoryEngine
 import Plan
 import Planner
-@testable import rangectl
 import Testing
 @testable import Workflows
 
