@@ -152,7 +152,8 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
 
     public func helperOutput(id: String) throws -> (text: String, ended: Bool) { try node(holding: id).helperOutput(id: id) }
 
-    /// One helper on each node that holds some of the containers, one node after another.
+    /// One helper on each node that holds some of the containers, one node after another. A node
+    /// whose helper cannot run leaves its containers out (they are then read on their own).
     public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
         lock.lock()
         var byNode: [Int: [String]] = [:]
@@ -160,7 +161,8 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         lock.unlock()
         var out: [String: String] = [:]
         for k in byNode.keys.sorted() {
-            out.merge(try nodes[k].engine.readNamespaces(byNode[k]!, script: script, range: range)) { a, _ in a }
+            guard let read = try? nodes[k].engine.readNamespaces(byNode[k]!, script: script, range: range) else { continue }
+            out.merge(read) { a, _ in a }
         }
         return out
     }
