@@ -35,3 +35,23 @@ public enum ImagePulling {
         }
     }
 }
+
+extension ImagePulling {
+    /// Pulls what `live` needs by `policy` (`progress` hears each pull as it ends), then plans
+    /// again with `replan` so that the preflight sees the images. The plan unchanged when there is
+    /// nothing to pull; refused (image-pull-failed) when a pull fails. Also the pulls' outcomes.
+    public static func pullThenReplan(_ live: LivePlan, policy: PullPolicy, engine: any ContainerEngine, parallelism: Int,
+                                      progress: @escaping @Sendable (Outcome) -> Void,
+                                      replan: () -> LivePlan) -> (live: LivePlan, pulls: [Outcome]) {
+        guard live.plan.valid, let desired = live.plan.desired, let inventory = live.inventory else { return (live, []) }
+        let needs = ImageNeeds.toPull(desired, inventory, policy: policy)
+        if needs.isEmpty { return (live, []) }
+        let outcomes = pull(needs, on: engine, parallelism: parallelism, progress: progress)
+        let failures = outcomes.compactMap(\.failure)
+        guard failures.isEmpty else {
+            let diagnostics = live.plan.diagnostics.filter { $0.code != .imagePull } + failures
+            return (.refused(live.plan.range, diagnostics, engine: live.plan.engine, inventory: inventory), outcomes)
+        }
+        return (replan(), outcomes)
+    }
+}

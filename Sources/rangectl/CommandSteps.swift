@@ -3,6 +3,7 @@ import Engine
 import Plan
 import Planner
 import RangeDiagnostics
+import Workflows
 
 extension Result where Failure == Diagnostic {
     /// The value; or the diagnostic printed in `format` and exit 1.
@@ -25,7 +26,7 @@ enum CommandSteps {
         let input = try ManifestInput.read(file).orExit(format)
         // With the lock file's pins, so that status shows the addresses plan and apply give.
         let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-        let lock = LockFileOptions.read(beside: file)
+        let lock = LockFiles.read(beside: file)
         var compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
         if let instances { compilation.diagnostics = instances.select(compilation).diagnostics }
         Terminal.printDiagnostics(compilation.diagnostics, source: input, format: format)

@@ -31,11 +31,15 @@ struct DestroyCommand: ParsableCommand {
     func run() throws {
         let format = diagnostics.format
         let compilation = try CommandSteps.compiledManifest(file, hosts: engine.hosts, instances: instances, format: format).compilation
-        let e = try engine.connect().orExit(format)
-        let held = try lock.acquire(compilation.rangeName, on: e).orExit(format)
-        defer { held.release() }
-        let inventory = try CommandSteps.observe(e, routes: false, format: format)
-        let teardown = LivePlanning.teardown(compilation.rangeName, instances: instances.names, inventory: inventory, endpoint: e.endpoint)
+        let settings = ApplySettings(hosts: engine.hosts, instances: instances.names, lockTimeout: lock.lockTimeout,
+                                     parallelism: concurrency.parallelism)
+        let prepared = ApplyPreparing.teardown(compilation.rangeName, settings: settings, connect: { engine.connect() })
+        defer { prepared.lock?.release() }
+        guard prepared.ready, let e = prepared.engine else {
+            Terminal.printDiagnostics(prepared.live.plan.diagnostics, format: format)
+            throw ExitCode(1)
+        }
+        let teardown = prepared.live
         let which = instances.names.isEmpty ? "" : " instance\(instances.names.count == 1 ? "" : "s") \(instances.names.joined(separator: ", ")) of"
         Terminal.write(PlanText.render(teardown.plan, header: "rangectl: destroy\(which) range \(compilation.rangeName) on \(e.endpoint)"))
         guard !teardown.reconciliation.graph.isEmpty, teardown.plan.desired != nil else { return }

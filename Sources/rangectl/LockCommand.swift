@@ -1,6 +1,7 @@
 import ArgumentParser
 import Planner
 import RangeDiagnostics
+import Workflows
 
 /// `rangectl lock FILE`: writes `FILE.lock`, every interface's address as the manifest plans
 /// with the lock it replaces (so nothing already locked moves), entries for VMs or networks the
@@ -23,8 +24,8 @@ struct LockCommand: ParsableCommand {
     func run() throws {
         let format = diagnostics.format
         let input = try ManifestInput.read(file).orExit(format)
-        let path = LockFileOptions.path(beside: file)!
-        let previous = LockFileOptions.read(beside: file)
+        let path = LockFiles.path(beside: file)!
+        let previous = LockFiles.read(beside: file)
         let compilation = RangeCompiler.plan(RangeCompiler.parse(input.bytes, file: input.displayName), lock: previous)
         // Entries it prunes are listed below as removals, not warned about.
         Terminal.printDiagnostics(compilation.diagnostics.filter { $0.code != .lockPruned }, source: input.forSourceLines, format: format)

@@ -1,52 +1,15 @@
 import ArgumentParser
-import Foundation
-import Plan
 import Planner
-import RangeDiagnostics
+import Workflows
 
-/// The lock file beside a manifest (`lab.yaml.lock`, see `LockFile`): read by `validate`,
-/// `plan` and `apply` as pins when it exists; `--locked` on `plan` and `apply`.
+/// `--locked` on `plan`, `apply` and `export`: the lock file beside the manifest must be there
+/// and up to date (`LockFiles`).
 struct LockFileOptions: ParsableArguments {
     @Flag(help: "Fail (exit 1, lock-stale) when FILE.lock is missing or would change, as cargo --locked does.")
     var locked = false
 
-    /// The path of the lock beside `manifest`; none for standard input.
-    static func path(beside manifest: String) -> String? { manifest == "-" ? nil : manifest + ".lock" }
-
-    /// The lock beside `manifest`: nil when there is none.
-    static func read(beside manifest: String) -> LockFile.Read? {
-        guard let path = path(beside: manifest), FileManager.default.fileExists(atPath: path) else { return nil }
-        switch ManifestInput.read(path) {
-        case let .failure(d): return LockFile.Read(lock: nil, file: path, diagnostics: [d])
-        case let .success(input): return LockFile.read(input.bytes, file: path)
-        }
-    }
-
-    /// The manifest planned offline with its lock's pins; with `--locked`, invalid (lock-stale)
-    /// when the lock is missing or `rangectl lock` would change it. Also the lock, for the live plan.
+    /// The manifest planned offline with its lock's pins (`LockFiles.compile`), and the lock.
     func compile(_ parsed: ParsedManifest, manifest file: String, hosts: [String]) -> (Compilation, LockFile.Read?) {
-        let lock = Self.read(beside: file)
-        var compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
-        if locked, compilation.valid, let desired = compilation.desired, let stale = Self.staleness(lock, desired: desired, manifest: file) {
-            compilation.diagnostics.append(stale)
-        }
-        return (compilation, lock)
-    }
-
-    /// The lock-stale error when the lock `rangectl lock` would write for `desired` differs from
-    /// the one read (or there is none), naming the interfaces that differ.
-    static func staleness(_ read: LockFile.Read?, desired: DesiredRange, manifest: String) -> Diagnostic? {
-        let wanted = LockFile(desired)
-        guard let read, let path = path(beside: manifest) else {
-            return .error(.lockStale, "--locked: \(manifest) has no lock file (\(manifest).lock); run `rangectl lock \(manifest)` and commit it", at: nil)
-        }
-        guard let lock = read.lock else { return nil }   // unreadable: its lock-invalid error says so
-        let sorted = lock.sorted
-        guard sorted != wanted else { return nil }
-        var changes = sorted.differences(to: wanted)
-        if lock.range != wanted.range { changes.insert("range \(lock.range) -> \(wanted.range)", at: 0) }
-        return .error(.lockStale, "--locked: the lock would change (\(changes.count) difference\(changes.count == 1 ? "" : "s")): "
-                      + changes.joined(separator: "; ") + "; run `rangectl lock \(manifest)` and commit it",
-                      at: SourceLocation(file: path, line: 1, column: 1))
+        LockFiles.compile(parsed, manifest: file, hosts: hosts, locked: locked)
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import RangeDiagnostics
+import Workflows
 
 /// Standard output and error, written in whole buffers; colour only on a terminal without NO_COLOR.
 /// The edge of all text output: whatever a line holds (a value from a manifest, a file name, an

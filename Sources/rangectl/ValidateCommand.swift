@@ -1,6 +1,7 @@
 import ArgumentParser
 import Planner
 import RangeDiagnostics
+import Workflows
 
 /// `rangectl validate FILE`: parse and check a manifest with no engine; exit 0 valid, 1 invalid.
 struct ValidateCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
         case let .success(input):
             source = input.forSourceLines
             parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            compilation = RangeCompiler.plan(parsed!, lock: LockFileOptions.read(beside: file))
+            compilation = RangeCompiler.plan(parsed!, lock: LockFiles.read(beside: file))
         }
         if json {
             Terminal.printJSON(.object([

@@ -1,14 +1,18 @@
-import ArgumentParser
 import Glibc
 import RangeDiagnostics
 
-/// Reads the manifest named on the command line; `-` is standard input, named `<stdin>`.
-struct ManifestInput {
-    var displayName: String
-    var bytes: [UInt8]
+/// A manifest (or saved plan, or lock file) read from a path; `-` is standard input, named `<stdin>`.
+public struct ManifestInput: Sendable {
+    public var displayName: String
+    public var bytes: [UInt8]
+
+    public init(displayName: String, bytes: [UInt8]) {
+        self.displayName = displayName
+        self.bytes = bytes
+    }
 
     /// The file's bytes, or a `file-unreadable` diagnostic naming the file and the system's reason.
-    static func read(_ path: String) -> Result<ManifestInput, Diagnostic> {
+    public static func read(_ path: String) -> Result<ManifestInput, Diagnostic> {
         if path == "-" {
             return .success(ManifestInput(displayName: "<stdin>", bytes: readAll(STDIN_FILENO)))
         }
@@ -23,10 +27,6 @@ struct ManifestInput {
         if errno != 0 && bytes.isEmpty && info.st_size > 0 { return .failure(unreadable(path)) }
         return .success(ManifestInput(displayName: path, bytes: bytes))
     }
-
-    /// The input, to show the source lines of its diagnostics, when they are shown (standard
-    /// error is a terminal); nil otherwise, so that a large manifest's bytes are not kept for nothing.
-    var forSourceLines: ManifestInput? { Terminal.sourceLinesOnStderr ? self : nil }
 
     private static func unreadable(_ path: String) -> Diagnostic {
         .error(.fileUnreadable, "cannot read '\(path)': \(String(cString: strerror(errno)))", at: nil)
@@ -44,9 +44,4 @@ struct ManifestInput {
         }
         return out
     }
-}
-
-extension CompletionKind {
-    /// What a shell offers for a manifest argument: YAML and JSON files (a saved plan is JSON too).
-    static let manifest = CompletionKind.file(extensions: ["yaml", "yml", "json"])
 }
