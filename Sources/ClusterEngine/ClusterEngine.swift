@@ -70,7 +70,7 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         // Measured (SwarmPolicyEndToEndTests): a NAT address the router holds gets no answer from
         // another node; the overlays' neighbour entries are the swarm's own.
         capabilities.reachesAddedAddresses = false
-        var inventory = EngineInventory(apiVersion: apiVersion, capabilities: capabilities, cpus: cpus,
+        var inventory = EngineInventory(apiVersion: apiVersion.description, capabilities: capabilities, cpus: cpus,
                                         networks: managerInventory.networks, containers: containers,
                                         images: imagesByHost.values.reduce(into: Set<String>()) { $0.formUnion($1) })
         inventory.imagesByHost = imagesByHost

@@ -1,3 +1,4 @@
+import Engine
 import Plan
 
 /// What the negotiated API version changes in what rangectl sends, decided once from that

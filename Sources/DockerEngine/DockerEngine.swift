@@ -79,7 +79,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
             for digest in i.RepoDigests ?? [] where !digest.hasPrefix("<none>") { present.insert(capabilities.imageNaming.canonical(digest)) }
         }
         return EngineInventory(
-            apiVersion: apiVersion,
+            apiVersion: apiVersion.description,
             capabilities: capabilities,
             cpus: max(1, info.NCPU ?? 1),
             networks: networks.map { n in

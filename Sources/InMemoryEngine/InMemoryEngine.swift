@@ -87,7 +87,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"]) {
         self.apiVersion = apiVersion
         capabilities = EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: true, endpointsAtCreate: false,
-                                          exactEndpointCount: true, engineName: "in-memory engine")
+                                          exactEndpointCount: true, imageNaming: .referenceDefaults, engineName: "in-memory engine")
         self.images = images
     }
 
@@ -142,7 +142,7 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         try record("inventory", "")
         return locked {
             EngineInventory(
-                apiVersion: apiVersion, capabilities: capabilities, cpus: cpus,
+                apiVersion: apiVersion.description, capabilities: capabilities, cpus: cpus,
                 networks: networks.map { ObservedNetwork(id: $0.id, name: $0.name, labels: $0.labels, subnet: $0.subnet,
                                                          gateway: $0.gateway, internal: $0.internal) },
                 containers: containers.map { c in

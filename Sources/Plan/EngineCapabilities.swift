@@ -22,7 +22,7 @@ public struct EngineCapabilities: Hashable, Sendable {
     public var reachesAddedAddresses: Bool
 
     public init(interfaceLayout: InterfaceLayout, forwardsBetweenNetworks: Bool, endpointsAtCreate: Bool, exactEndpointCount: Bool,
-                imageNaming: ImageNaming = .referenceDefaults, engineName: String, reachesAddedAddresses: Bool = true) {
+                imageNaming: ImageNaming, engineName: String, reachesAddedAddresses: Bool = true) {
         self.reachesAddedAddresses = reachesAddedAddresses
         self.interfaceLayout = interfaceLayout
         self.forwardsBetweenNetworks = forwardsBetweenNetworks
@@ -49,11 +49,6 @@ public struct ImageNaming: Hashable, Sendable {
         self.implicitNamespace = implicitNamespace
         self.defaultTag = defaultTag
     }
-
-    /// The defaults of the distribution reference grammar, which Docker and Podman's compatible
-    /// API both list images by: `docker.io/library/busybox:latest` is listed as `busybox:latest`.
-    public static let referenceDefaults = ImageNaming(implicitRegistries: ["docker.io/", "index.docker.io/"],
-                                                      implicitNamespace: "library/", defaultTag: "latest")
 
     /// `image` as the engine lists it: no implicit registry or namespace, and the default tag
     /// when no tag or digest is given.

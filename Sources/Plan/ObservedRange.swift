@@ -121,8 +121,9 @@ public enum ContainerState: Hashable, Sendable, CustomStringConvertible {
 /// Everything the engine holds that matters to one range: its own objects, and what it must not
 /// collide with. Sorted by name, so nothing depends on the engine's list order.
 public struct EngineInventory: Hashable, Sendable {
-    /// The API version in use, for messages and plans (the core decides nothing from it).
-    public var apiVersion: APIVersion
+    /// The engine's API version in use, as text for messages and plans (the core decides nothing
+    /// from it; the engine module turns it into capabilities).
+    public var apiVersion: String
     public var capabilities: EngineCapabilities
     public var cpus: Int
     public var networks: [ObservedNetwork]
@@ -135,7 +136,7 @@ public struct EngineInventory: Hashable, Sendable {
     /// read only when the range declares a policy (see `ContainerEngine.observe(for:)`).
     public var helperMissingTools: [String: [String]] = [:]
 
-    public init(apiVersion: APIVersion, capabilities: EngineCapabilities, cpus: Int,
+    public init(apiVersion: String, capabilities: EngineCapabilities, cpus: Int,
                 networks: [ObservedNetwork], containers: [ObservedContainer], images: Set<String>) {
         self.apiVersion = apiVersion
         self.capabilities = capabilities
@@ -200,27 +201,6 @@ public struct ObservedRange: Hashable, Sendable {
         }
         return SpecEncoding.hash(text)
     }
-}
-
-/// An engine API version such as 1.41, compared numerically.
-public struct APIVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var major: Int
-    public var minor: Int
-
-    public init(_ major: Int, _ minor: Int) {
-        self.major = major
-        self.minor = minor
-    }
-
-    public init?(_ text: String) {
-        let parts = text.split(separator: ".")
-        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
-        self.init(a, b)
-    }
-
-    public var description: String { "\(major).\(minor)" }
-    public static func < (a: APIVersion, b: APIVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
-
 }
 
 /// An address on one engine network (by the engine's name of it): what two endpoints must not share.

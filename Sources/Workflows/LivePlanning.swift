@@ -84,7 +84,7 @@ public enum LivePlanning {
 
     /// Preflight and diff of a compiled (or saved) desired range against an inventory.
     public static func against(_ compiled: Compilation, inventory: EngineInventory, endpoint: String, pulling: Bool = false) -> LivePlan {
-        let info = EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description)
+        let info = EngineInfo(host: endpoint, apiVersion: inventory.apiVersion)
         guard let compiledDesired = compiled.desired else {
             return .refused(compiled.rangeName, compiled.diagnostics, engine: info, inventory: inventory)
         }
@@ -118,7 +118,7 @@ extension LivePlanning {
         let teardown = Reconciler.teardown(observed, inventory.capabilities)
         let empty = DesiredRange(name: range, labels: [], networks: [], vms: [])
         let plan = Plan(range: range, diagnostics: [], desired: empty, changes: teardown.changes,
-                        engine: EngineInfo(host: endpoint, apiVersion: inventory.apiVersion.description), operations: teardown.graph)
+                        engine: EngineInfo(host: endpoint, apiVersion: inventory.apiVersion), operations: teardown.graph)
         return LivePlan(plan: plan, reconciliation: teardown, inventory: inventory)
     }
 }

@@ -59,7 +59,7 @@ enum StatusReads: String, ExpressibleByArgument, CaseIterable {
 extension RangeStatus {
     /// The status as text; each line is shown through `TextEscaping.visible`, as what the engine
     /// reports (names, states, interface names, routes read inside the VM) may hold anything.
-    static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: APIVersion) -> String {
+    static func text(_ views: [VMStatus], range: String, endpoint: String, apiVersion: String) -> String {
         var out = ""
         func line(_ text: String) { out += TextEscaping.visible(text) + "\n" }
         line("range \(range) on \(endpoint) (API \(apiVersion))")
@@ -79,7 +79,7 @@ extension RangeStatus {
         return out
     }
 
-    static func json(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: APIVersion) -> JSONValue {
+    static func json(_ views: [VMStatus], desired: DesiredRange, engine: any ContainerEngine, apiVersion: String) -> JSONValue {
         .object([
             ("format_version", .string("1")),
             ("range", .string(desired.name)),

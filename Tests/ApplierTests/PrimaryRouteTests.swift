@@ -1,4 +1,5 @@
 import Applier
+import Engine
 import InMemoryEngine
 import Plan
 import Testing

@@ -34,7 +34,7 @@ struct OutputLineTests {
         let nic = VMStatus.NIC(name: "eth0\u{1B}[2J", network: "a\r", ip: "10.0.0.10", mac: "02:42:0a:00:00:0a", defaultRoute: true, predicted: false)
         let view = VMStatus(hostname: "web", dockerName: "r-web\u{1B}]0;pwned\u{07}", state: "running\u{202E}", nics: [nic],
                             routes: ["default via 10.0.0.1 dev eth0\u{1B}[8m"])
-        let text = RangeStatus.text([view], range: "r", endpoint: "unix:///run/\u{1B}docker.sock", apiVersion: APIVersion(1, 41))
+        let text = RangeStatus.text([view], range: "r", endpoint: "unix:///run/\u{1B}docker.sock", apiVersion: "1.41")
         expectClean(Data(text.utf8), "status")
         #expect(text == """
             range r on unix:///run/\\edocker.sock (API 1.41)

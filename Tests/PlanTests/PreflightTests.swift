@@ -111,7 +111,7 @@ struct PreflightTests {
         var a = Fixture.vm("a", [("a", "10.200.1.20")]), b = Fixture.vm("b", [("a", "10.200.1.21")], routes: [Fixture.route("10.9.0.0/16", via: "10.200.1.1")])
         var c = Fixture.vm("c", [("a", "10.200.1.22")])
         a.host = "n1"; b.host = "n2"; c.host = "n1"
-        let needs = ImageNeeds.of(Fixture.desired([Fixture.a], [a, b, c], helperImage: "netshoot"), naming: .referenceDefaults)
+        let needs = ImageNeeds.of(Fixture.desired([Fixture.a], [a, b, c], helperImage: "netshoot"), naming: Fixture.dockerNaming)
         #expect(needs.map { "\($0.host ?? "-") \($0.image)\($0.helper ? " (helper)" : "")" } == ["n1 busybox", "n2 busybox", "n2 netshoot (helper)"])
     }
 
@@ -145,7 +145,7 @@ struct PreflightTests {
         ("docker.io/library/busybox@sha256:5acba83a746c", "busybox@sha256:5acba83a746c"),
     ])
     func theReferenceDefaultsSpellImagesAsDockerListsThem(_ written: String, _ canonical: String) {
-        #expect(ImageNaming.referenceDefaults.canonical(written) == canonical)
+        #expect(Fixture.dockerNaming.canonical(written) == canonical)
     }
 
     /// Images are compared in the engine's own spelling, which it reports: never a fixed one.

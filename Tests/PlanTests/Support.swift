@@ -44,17 +44,21 @@ enum Fixture {
         DesiredRange(name: range, labels: [KeyValue("team", "red")], networks: networks, vms: vms, helperImage: helperImage)
     }
 
+    /// How Docker lists images (the Engine module's `ImageNaming.referenceDefaults`, restated here:
+    /// the core takes the naming as data and these tests do not depend on an engine module).
+    static let dockerNaming = ImageNaming(implicitRegistries: ["docker.io/", "index.docker.io/"], implicitNamespace: "library/", defaultTag: "latest")
+
     /// What a test engine reports it can do: by default the manifest's NIC layout and forwarding.
     static func capabilities(layout: InterfaceLayout = .manifest, forwards: Bool = true,
-                             naming: ImageNaming = .referenceDefaults) -> EngineCapabilities {
+                             naming: ImageNaming = dockerNaming) -> EngineCapabilities {
         EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: forwards, endpointsAtCreate: true, exactEndpointCount: true,
                            imageNaming: naming, engineName: "test engine")
     }
 
     static func inventory(networks: [ObservedNetwork] = [], containers: [ObservedContainer] = [], images: Set<String> = ["busybox:latest"],
                           cpus: Int = 4, layout: InterfaceLayout = .manifest, forwards: Bool = true,
-                          naming: ImageNaming = .referenceDefaults) -> EngineInventory {
-        EngineInventory(apiVersion: APIVersion(1, 48), capabilities: capabilities(layout: layout, forwards: forwards, naming: naming),
+                          naming: ImageNaming = dockerNaming) -> EngineInventory {
+        EngineInventory(apiVersion: "1.48", capabilities: capabilities(layout: layout, forwards: forwards, naming: naming),
                         cpus: cpus, networks: networks, containers: containers, images: images)
     }
 
