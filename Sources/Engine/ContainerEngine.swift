@@ -119,15 +119,33 @@ extension ContainerEngine {
     public func observe(for desired: DesiredRange?) throws -> EngineInventory {
         var inventory = try observe()
         guard let desired else { return inventory }
-        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
         var hosts: [String?] = []
         for vm in desired.vms where vm.policy?.declared == true && !hosts.contains(vm.host) { hosts.append(vm.host) }
-        for host in hosts where (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) {
-            let missing = try missingHelperTools(PolicySetting.tools, range: desired, host: host)
-            if !missing.isEmpty { inventory.helperMissingTools[host ?? ""] = missing }
+        for (host, state) in try helperImage(PolicySetting.tools, range: desired, hosts: hosts, inventory: inventory) {
+            if case let .lacks(missing) = state { inventory.helperMissingTools[host ?? ""] = missing }
         }
         return inventory
     }
+
+    /// The range's helper image on each of `hosts` (nil: the one engine), in that order: absent
+    /// (per `inventory`'s images), lacking some of `tools`, or ready. What policy setting and
+    /// verify check before they run helpers.
+    public func helperImage(_ tools: [String], range desired: DesiredRange, hosts: [String?],
+                            inventory: EngineInventory) throws -> [(host: String?, state: HelperImageState)] {
+        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
+        return try hosts.map { host in
+            guard (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) else { return (host, .absent) }
+            let missing = try missingHelperTools(tools, range: desired, host: host)
+            return (host, missing.isEmpty ? .ready : .lacks(missing))
+        }
+    }
+}
+
+/// The helper image on one node, as `ContainerEngine.helperImage` finds it.
+public enum HelperImageState: Equatable, Sendable {
+    case absent
+    case lacks([String])
+    case ready
 }
 
 /// The labels and the `ip` commands of route setting, the same for every engine.

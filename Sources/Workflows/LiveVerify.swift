@@ -8,45 +8,42 @@ import Verify
 /// in the VMs' network namespaces (nothing is installed in the VMs), up to `parallelism` at once;
 /// probes that share a listener run one after another.
 public enum LiveVerify {
-    /// What stops the probes before any runs: the helper image missing on a node that holds a
-    /// probed VM (`image-missing`), or lacking one of `ProbeCommands.tools` (`helper-missing-tool`).
-    public static func preflight(_ desired: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine) -> [Diagnostic] {
-        let probes = ProbePlanner.probes(desired)
-        let helper = inventory.capabilities.imageNaming.canonical(desired.helperImage)
+    /// What stops the probes of `plan` (`ProbePlanner.plan(desired)`) before any runs: the helper
+    /// image missing on a node that holds a probed VM (`image-missing`), or lacking one of
+    /// `ProbeCommands.tools` (`helper-missing-tool`).
+    public static func preflight(_ desired: DesiredRange, plan: ProbePlan, inventory: EngineInventory, engine: any ContainerEngine) -> [Diagnostic] {
         var hosts: [String?] = []
-        for p in probes {
+        for p in plan.probes {
             for end in [p.source, p.destination] {
                 let host = desired.vms.first { $0.dockerName == end.container }?.host
                 if !hosts.contains(host) { hosts.append(host) }
             }
         }
-        var out: [Diagnostic] = []
+        let states: [(host: String?, state: HelperImageState)]
+        do {
+            states = try engine.helperImage(ProbeCommands.tools, range: desired, hosts: hosts, inventory: inventory)
+        } catch {
+            return [.engine(error, endpoint: engine.endpoint)]
+        }
         let location = desired.policy?.location
-        for host in hosts {
+        return states.compactMap { host, state in
             let on = host.map { "the engine of node \($0)" } ?? "the engine"
-            guard (host.flatMap { inventory.imagesByHost[$0] } ?? inventory.images).contains(helper) else {
-                out.append(.error(.imageMissing, "helper image \(desired.helperImage) is not present on \(on); verify runs its probes in it (pull it, or set helper_image)", at: location))
-                continue
-            }
-            do {
-                let missing = try engine.missingHelperTools(ProbeCommands.tools, range: desired, host: host)
-                if !missing.isEmpty {
-                    out.append(.error(.helperMissingTool, "helper image \(desired.helperImage) on \(on) lacks \(missing.joined(separator: ", ")), which verify's probes need; set helper_image to an image with Debian's busybox (README, \"verify\")", at: location))
-                }
-            } catch {
-                out.append(.engine(error, endpoint: engine.endpoint))
+            switch state {
+            case .ready: return nil
+            case .absent:
+                return .error(.imageMissing, "helper image \(desired.helperImage) is not present on \(on); verify runs its probes in it (pull it, or set helper_image)", at: location)
+            case let .lacks(missing):
+                return .error(.helperMissingTool, "helper image \(desired.helperImage) on \(on) lacks \(missing.joined(separator: ", ")), which verify's probes need; set helper_image to an image with Debian's busybox (README, \"verify\")", at: location)
             }
         }
-        return out
     }
 
-    /// The report of `desired` (compiled against this live state) on `engine`, whose `inventory` was just read.
-    public static func run(_ desired: DesiredRange, inventory: EngineInventory, engine: any ContainerEngine,
+    /// The report of `plan`'s probes of `desired` (compiled against this live state) on `engine`,
+    /// whose `inventory` was just read.
+    public static func run(_ desired: DesiredRange, plan: ProbePlan, inventory: EngineInventory, engine: any ContainerEngine,
                            parallelism: Int, deadline: Int) -> VerifyReport {
-        let plan = ProbePlanner.plan(desired)
-        var ids: [String: String] = [:]
-        for c in inventory.observed(desired).containers where c.state == .running { ids[c.name] = c.id }
-        let running = ids
+        let running = Dictionary(inventory.observed(desired).containers.filter { $0.state == .running }.map { ($0.name, $0.id) },
+                                 uniquingKeysWith: { first, _ in first })
         let helpers = EngineProbeHelpers(engine: engine, range: desired, ids: running)
         let probes = plan.probes
         let groups = ProbeRunner.groups(probes)

@@ -44,12 +44,13 @@ struct VerifyCommand: ParsableCommand {
         // The addresses the live range holds, as status shows them.
         let live = instances.select(LivePlanning.compile(parsed, inventory: inventory, hosts: engine.hosts, lock: lock))
         let desired = (live.valid ? live.desired : nil) ?? instances.select(first).desired!
-        let problems = LiveVerify.preflight(desired, inventory: inventory, engine: e)
+        let probes = ProbePlanner.plan(desired)
+        let problems = LiveVerify.preflight(desired, plan: probes, inventory: inventory, engine: e)
         if !problems.isEmpty {
             Terminal.printDiagnostics(problems, format: format)
             throw ExitCode(1)
         }
-        let report = LiveVerify.run(desired, inventory: inventory, engine: e, parallelism: concurrency.parallelism, deadline: deadline)
+        let report = LiveVerify.run(desired, plan: probes, inventory: inventory, engine: e, parallelism: concurrency.parallelism, deadline: deadline)
         if json {
             Terminal.printJSON(report.json)
         } else {

@@ -35,7 +35,7 @@ struct LiveVerifyTests {
         let (engine, desired) = try Self.applied()
         Self.answer(engine) { _ in false }
         engine.resetCalls()
-        let report = LiveVerify.run(desired, inventory: try engine.inventory(), engine: engine, parallelism: 4, deadline: 1)
+        let report = LiveVerify.run(desired, plan: ProbePlanner.plan(desired), inventory: try engine.inventory(), engine: engine, parallelism: 4, deadline: 1)
         #expect(report.results.count == 16)
         #expect(!report.asDeclared)
         #expect(report.results.filter { $0.agrees == false }.map(\.probe.expected) == Array(repeating: .pass, count: 10))
@@ -53,7 +53,7 @@ struct LiveVerifyTests {
         let (engine, desired) = try Self.applied()
         let allowed = Set(ProbePlanner.probes(desired).filter { $0.expected == .pass }.map { "\($0.dialled) \($0.port ?? 0)" })
         Self.answer(engine) { script in allowed.contains { script.contains(" \($0)") } || (script.contains("ping") && script.contains("172.30.1.10")) }
-        let report = LiveVerify.run(desired, inventory: try engine.inventory(), engine: engine, parallelism: 8, deadline: 1)
+        let report = LiveVerify.run(desired, plan: ProbePlanner.plan(desired), inventory: try engine.inventory(), engine: engine, parallelism: 8, deadline: 1)
         #expect(report.asDeclared, "\(report.summary)")
         #expect(report.summary == "16 probes: 16 as declared")
     }
@@ -63,7 +63,7 @@ struct LiveVerifyTests {
         Self.answer(engine) { _ in true }
         engine.modifyContainer(named: "segmented-policy-db01") { $0.running = false }
         engine.resetCalls()
-        let report = LiveVerify.run(desired, inventory: try engine.inventory(), engine: engine, parallelism: 8, deadline: 1)
+        let report = LiveVerify.run(desired, plan: ProbePlanner.plan(desired), inventory: try engine.inventory(), engine: engine, parallelism: 8, deadline: 1)
         let failed = report.results.filter { if case .failed = $0.outcome { return true } else { return false } }
         #expect(failed.count == 8 && failed.allSatisfy { $0.probe.source.hostname == "db01" || $0.probe.destination.hostname == "db01" })
         #expect(failed.allSatisfy { $0.outcome == .failed("db01 is not running (apply the range first)") })
@@ -75,9 +75,9 @@ struct LiveVerifyTests {
 struct LiveVerifyPreflightTests {
     @Test func aHelperWithoutTheProbeToolsIsRefusedNamingThem() throws {
         let (engine, desired) = try LiveVerifyTests.applied()
-        #expect(LiveVerify.preflight(desired, inventory: try engine.inventory(), engine: engine).isEmpty)
+        #expect(LiveVerify.preflight(desired, plan: ProbePlanner.plan(desired), inventory: try engine.inventory(), engine: engine).isEmpty)
         engine.helperLacks = ["nslookup", "iptables", "netstat"]
-        let problems = LiveVerify.preflight(desired, inventory: try engine.inventory(), engine: engine)
+        let problems = LiveVerify.preflight(desired, plan: ProbePlanner.plan(desired), inventory: try engine.inventory(), engine: engine)
         #expect(problems.map(\.code) == [.helperMissingTool])
         #expect(problems.first?.message.contains("lacks nslookup, netstat, which verify's probes need") == true, "\(problems.map(\.message))")
         #expect(problems.first?.location?.line == desired.policy?.location?.line)
