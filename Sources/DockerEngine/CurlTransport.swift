@@ -71,6 +71,17 @@ final class CurlTransport: EngineTransport, @unchecked Sendable {
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         rangectl_curl_set_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        // One call per header line ("Name: value\r\n"), the status line and the blank one included.
+        rangectl_curl_set_write_function(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+            if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return size * count
+        }
+        rangectl_curl_set_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
 
         let code = curl_easy_perform(handle)
         guard code == CURLE_OK else {
@@ -78,7 +89,7 @@ final class CurlTransport: EngineTransport, @unchecked Sendable {
         }
         var status = 0
         rangectl_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, body: sink.data)
+        return HTTPResponse(status: status, body: sink.data, headers: sink.headers)
     }
 
     private func checkout() -> UnsafeMutableRawPointer {
@@ -102,4 +113,5 @@ final class CurlTransport: EngineTransport, @unchecked Sendable {
 /// Collects a response body; passed to curl's write callback as its context.
 private final class ResponseSink {
     var data = Data()
+    var headers: [String: String] = [:]
 }

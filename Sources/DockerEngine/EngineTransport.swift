@@ -4,6 +4,8 @@ import Foundation
 struct HTTPResponse {
     var status: Int
     var body: Data
+    /// The answer's headers, names lowercased (a repeated header: its last value).
+    var headers: [String: String] = [:]
 }
 
 /// How `DockerEngine` reaches the engine: one request, one answer. `CurlTransport` is the real

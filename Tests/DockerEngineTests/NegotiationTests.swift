@@ -4,8 +4,9 @@ import Foundation
 import Plan
 import Testing
 
-/// The API version is chosen from `GET /version`: the engine's, capped at the newest rangectl
-/// knows (1.54), refused below the engine's minimum or below 1.41; every later path carries it.
+/// The API version is chosen from `GET /_ping`'s headers (else `GET /version`): the engine's,
+/// capped at the newest rangectl knows (1.54), refused below the engine's minimum (when
+/// `/version` tells it) or below 1.41; every later path carries it.
 struct NegotiationTests {
     @Test(arguments: [
         ("1.41", "1.41"), ("1.44", "1.44"), ("1.45", "1.45"), ("1.48", "1.48"),
@@ -17,9 +18,28 @@ struct NegotiationTests {
         #expect(engine.apiVersion.description == chosen)
         try engine.startContainer(id: "c")
         #expect(transport.requests == [
-            .init(method: "GET", path: "/version", body: nil),
+            .init(method: "GET", path: "/_ping", body: nil),
             .init(method: "POST", path: "/v\(chosen)/containers/c/start", body: nil),
         ])
+    }
+
+    @Test func aPingThatDoesNotSayTheVersionIsFollowedByVersion() throws {
+        let transport = RecordingTransport(apiVersion: "1.45", ping: false)
+        let engine = try DockerEngine(endpoint: "e", transport: transport)
+        #expect(engine.apiVersion == APIVersion(1, 45))
+        #expect(transport.requests.map(\.path) == ["/_ping", "/version"])
+        #expect(engine.calls == 2)
+    }
+
+    @Test func thePingsServerHeaderNamesTheEngine() throws {
+        let docker = try DockerEngine(endpoint: "e", transport: RecordingTransport(pingHeaders: ["api-version": "1.51", "server": "Docker/28.5.1 (linux)"]))
+        #expect(!docker.isPodman && docker.capabilities.engineName == "Docker 28.5.1" && docker.apiVersion == APIVersion(1, 51))
+        let podman = try DockerEngine(endpoint: "e", transport: RecordingTransport(pingHeaders: [
+            "api-version": "1.41", "server": "Libpod/4.3.1 (linux)", "libpod-api-version": "4.3.1"]))
+        #expect(podman.isPodman && podman.capabilities.engineName == "Podman 4.3.1")
+        #expect(!podman.features.endpointsAtCreate)
+        let unnamed = try DockerEngine(endpoint: "e", transport: RecordingTransport(pingHeaders: ["api-version": "1.48"]))
+        #expect(unnamed.capabilities.engineName == "Docker (version unknown)")
     }
 
     @Test func withoutAMinimumTheEnginesVersionIsUsed() throws {
@@ -39,7 +59,7 @@ struct NegotiationTests {
     }
 
     @Test func anEngineWhoseMinimumIsAboveTheNewestKnownIsRefused() {
-        let text = refusal(RecordingTransport(apiVersion: "1.60", minimum: "1.55"))
+        let text = refusal(RecordingTransport(apiVersion: "1.60", minimum: "1.55", ping: false))
         #expect(text == "the engine at unix:///test.sock needs API 1.55 or newer; rangectl speaks up to 1.54")
     }
 
@@ -83,7 +103,7 @@ struct FeaturesTests {
     }
 }
 
-/// Podman's compatible API names itself in `/version`; it gets its NICs connected one at a time
+/// Podman's compatible API names itself in `/version` (and in its ping, `NegotiationTests`); it gets its NICs connected one at a time
 /// in order (whatever API it reports), and the layout it really gives.
 struct PodmanDetectionTests {
     static let podmanVersion = RecordingTransport.answer(200, #"{"ApiVersion":"1.41","MinAPIVersion":"1.24","Version":"4.3.1","Components":[{"Name":"Podman Engine","Version":"4.3.1"}]}"#)

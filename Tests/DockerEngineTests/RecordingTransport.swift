@@ -16,18 +16,29 @@ final class RecordingTransport: EngineTransport, @unchecked Sendable {
     private var scripted: [String: [HTTPResponse]] = [:]
     private var nextID = 0
     private let versionAnswer: HTTPResponse
+    private let pingAnswer: HTTPResponse
     /// Called with each request before it is answered, outside the lock (to hold requests in flight).
     var onSend: (@Sendable (Request) -> Void)?
 
-    /// An engine whose `GET /version` gives `apiVersion` and `minimum`.
-    init(apiVersion: String, minimum: String? = "1.24") {
+    /// A Docker engine speaking up to `apiVersion`: its `GET /_ping` says so in its headers (as
+    /// every engine does) unless `ping` is false (then only `GET /version` tells, with `minimum`).
+    init(apiVersion: String, minimum: String? = "1.24", ping: Bool = true) {
         let min = minimum.map { #","MinAPIVersion":"\#($0)""# } ?? ""
         versionAnswer = Self.answer(200, #"{"ApiVersion":"\#(apiVersion)"\#(min),"Version":"test"}"#)
+        pingAnswer = ping ? HTTPResponse(status: 200, body: Data("OK".utf8), headers: ["api-version": apiVersion, "server": "Docker/test (linux)"])
+                          : Self.answer(200, "OK")
     }
 
-    /// An engine that answers `GET /version` with this.
+    /// An engine whose ping says nothing of its version and that answers `GET /version` with this.
     init(versionAnswer: HTTPResponse) {
         self.versionAnswer = versionAnswer
+        pingAnswer = Self.answer(200, "OK")
+    }
+
+    /// An engine whose ping answers with these headers (and `GET /version` as `versionAnswer`).
+    init(pingHeaders: [String: String], versionAnswer: HTTPResponse = answer(404, "")) {
+        self.versionAnswer = versionAnswer
+        pingAnswer = HTTPResponse(status: 200, body: Data("OK".utf8), headers: pingHeaders)
     }
 
     var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
@@ -74,6 +85,7 @@ final class RecordingTransport: EngineTransport, @unchecked Sendable {
 
     /// Called with the lock held.
     private func defaultAnswer(_ method: String, _ fullPath: String) -> HTTPResponse {
+        if fullPath == "/_ping" { return pingAnswer }
         if fullPath == "/version" { return versionAnswer }
         // Without the version prefix and the query.
         var path = Substring(fullPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])

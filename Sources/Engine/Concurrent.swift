@@ -1,10 +1,11 @@
 import Foundation
 
-/// Work on a bounded number of threads, for the reads and pulls a workflow makes of an engine.
-enum Concurrent {
+/// Work on a bounded number of threads, for the reads and pulls made of an engine (by a
+/// workflow, or by an engine module for requests that do not depend on each other).
+public enum Concurrent {
     /// `transform` of each item on up to `width` threads, each taking the next item; the results
     /// in the items' order, whatever order they finish in.
-    static func map<T: Sendable, R: Sendable>(_ items: [T], width: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], width: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
         let slots = ResultSlots<R>(count: items.count)
         let group = DispatchGroup()
         for _ in 0..<min(max(1, width), items.count) {
