@@ -19,11 +19,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public let isPodman: Bool
     /// What the core is told this engine can do (from `features`: one derivation of those facts).
     public let capabilities: EngineCapabilities
-    private let requests: DockerRequests
+    let requests: DockerRequests
     let transport: any EngineTransport
-    private let prefix: String
+    let prefix: String
     /// Engine calls made, for the benchmark's report.
-    private let counter = CallCounter()
+    let counter = CallCounter()
     /// What the waits between tries of a network removal are asked of.
     private let clock: any EngineClock
     /// On a swarm: the NICs of containers created by this process, to connect once started.
@@ -218,7 +218,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// 28.5 with the manager's cores busy with other work). The container stays as it was, created
     /// or running without that NIC, so the same call is sent again, twice at most, after 1 s and
     /// 2 s; `body` is told whether it is a second ask. Elsewhere the error is reported at once.
-    private func askingAgainForAnAttachment(_ body: (_ again: Bool) throws -> Void) throws {
+    func askingAgainForAnAttachment(_ body: (_ again: Bool) throws -> Void) throws {
         var waits: [TimeInterval] = requests.overlay ? [1, 2] : []
         var again = false
         while true {
@@ -257,7 +257,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     }
 
     /// Creates an exec and starts it attached; returns its id and standard output once it ended.
-    private func runExec(_ command: [String], in id: String) throws -> (id: String, output: String) {
+    func runExec(_ command: [String], in id: String) throws -> (id: String, output: String) {
         let created: IdResponse = try post("/containers/\(id)/exec", requests.execCreate(command))
         let response = try send("POST", "/exec/\(created.Id)/start", body: requests.execStart())
         guard response.status == 200 else { throw error(response, "POST /exec/start") }
@@ -267,45 +267,6 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     public func startedAt(container id: String) throws -> String {
         let inspect: ContainerInspect = try get("/containers/\(id)/json")
         return inspect.State?.StartedAt ?? ""
-    }
-
-    public func setRoutes(_ vm: DesiredVM, containerID: String, range: DesiredRange) throws {
-        let (status, output) = try runHelper(RouteSetting.command(vm), in: containerID, range: range, owner: vm.hostname)
-        if status != 0 {
-            throw EngineError.unsupported("setting the routes of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
-        }
-        let started = try startedAt(container: containerID)
-        let marker = RouteSetting.markerName(vm)
-        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
-        let _: IdResponse = try post("/containers/create?name=\(marker)",
-                                     requests.routesMarker(vm, range: range, containerID: containerID, startedAt: started))
-    }
-
-    public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
-        guard let policy = vm.policy else { throw EngineError.unsupported("internal error: \(vm.hostname) has no policy to set") }
-        let (status, output) = try runHelper(PolicySetting.command(policy, removing: removing), in: containerID, range: range, owner: vm.hostname)
-        if status != 0 {
-            throw EngineError.unsupported("setting the policy of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
-        }
-        let started = try startedAt(container: containerID)
-        let marker = PolicySetting.markerName(vm)
-        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
-        let _: IdResponse = try post("/containers/create?name=\(marker)",
-                                     requests.policyMarker(vm, policy, range: range, containerID: containerID, startedAt: started))
-    }
-
-    public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
-        let labels = RangeLabels.common(range: range, manifestLabels: []) + [KeyValue(RangeLabels.helper, "plan")]
-        let (status, output) = try runHelper(requests.helper(PolicySetting.readCommand, in: containerID, image: helperImage, labels: labels))
-        guard status == 0 else { throw EngineError.unsupported("reading the policy failed (helper exited \(status)): \(output)") }
-        return output
-    }
-
-    public func missingHelperTools(_ tools: [String], range: DesiredRange, host: String?) throws -> [String] {
-        let labels = RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, "preflight")]
-        let (status, output) = try runHelper(requests.helper(PolicySetting.toolsCommand(tools), in: nil, image: range.helperImage, labels: labels))
-        guard status == 0 else { return tools }   // no `sh` either
-        return output.split(separator: "\n").map(String.init).filter(tools.contains)
     }
 
     public func claimLock(name: String, labels: [KeyValue]) throws -> (id: String, labels: [String: String]) {
@@ -352,135 +313,6 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
         try call("DELETE", "/containers/\(id)?force=true", allow: [404])
     }
 
-    public func startHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> String {
-        let helper: IdResponse = try post("/containers/create", requests.helper(["sh", "-c", script], in: containerID, range: range, owner: owner))
-        do {
-            try startContainer(id: helper.Id)
-        } catch {
-            try? removeContainer(id: helper.Id)
-            throw error
-        }
-        return helper.Id
-    }
-
-    public func helperOutput(id: String) throws -> (text: String, ended: Bool) {
-        let logs = try send("GET", "/containers/\(id)/logs?stdout=1&stderr=1")
-        guard logs.status == 200 else { throw error(logs, "GET /containers/logs") }
-        let inspect: ContainerInspect = try get("/containers/\(id)/json")
-        return (Self.demultiplex(logs.body, streams: [1, 2]), inspect.State?.Running != true)
-    }
-
-    public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
-        try runHelper(["sh", "-c", script], in: containerID, range: range, owner: owner)
-    }
-
-    /// One inspect per container for its host pid, then one helper for all (`NamespaceReading`).
-    public func readNamespaces(_ containerIDs: [String], script: String, range: DesiredRange) throws -> [String: String] {
-        // The inspects do not depend on each other: 8 at once, as the applier's default parallelism.
-        let inspected = Concurrent.map(containerIDs, width: 8) { id in
-            Result<ContainerInspect, any Error> { try self.get("/containers/\(id)/json") }
-        }
-        var pids: [(id: String, pid: Int)] = []
-        for (id, result) in zip(containerIDs, inspected) {
-            if let pid = try result.get().State?.Pid, pid > 0 { pids.append((id, pid)) }
-        }
-        guard !pids.isEmpty else { return [:] }
-        let labels = RangeLabels.common(range: range.name, manifestLabels: range.labels) + [KeyValue(RangeLabels.helper, "status")]
-        let (status, output) = try runHelper(requests.namespaceReader(NamespaceReading.script(pids), read: script, image: range.helperImage, labels: labels))
-        guard status == 0, let sections = NamespaceReading.sections(output) else {
-            throw EngineError.unsupported("reading the VMs' namespaces through one helper failed (helper \(range.helperImage) exited \(status)): \(output.suffix(200))")
-        }
-        return sections
-    }
-
-    public func readRoutes(containerID: String, range: DesiredRange) throws -> String {
-        let (status, output) = try runHelper(["ip", "route", "show"], in: containerID, range: range, owner: "status")
-        guard status == 0 else { throw EngineError.unsupported("reading routes failed (helper exited \(status)): \(output)") }
-        return output
-    }
-
-    /// Runs a short-lived helper container in a running container's network namespace with
-    /// NET_ADMIN, waits for it, and removes it; returns its exit status and output.
-    private func runHelper(_ command: [String], in containerID: String, range: DesiredRange, owner: String) throws -> (Int, String) {
-        try runHelper(requests.helper(command, in: containerID, range: range, owner: owner))
-    }
-
-    private func runHelper(_ request: JSONValue) throws -> (Int, String) {
-        let helper: IdResponse = try post("/containers/create", request)
-        // Removed whatever happens; one left by a crash carries the helper label and is removed by the next apply.
-        defer { try? removeContainer(id: helper.Id) }
-        try startContainer(id: helper.Id)
-        let waited: WaitResponse = try post("/containers/\(helper.Id)/wait", .object([]))
-        let logs = try send("GET", "/containers/\(helper.Id)/logs?stdout=1&stderr=1")
-        return (waited.StatusCode, Self.demultiplex(logs.body, streams: [1, 2]).trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    /// The engine's stream format without a TTY: frames of an 8-byte header (stream, 0, 0, 0,
-    /// big-endian length) and a payload. Keeps the given streams (1 standard output, 2 error).
-    static func demultiplex(_ data: Data, streams: Set<UInt8> = [1]) -> String {
-        var out = Data()
-        var i = data.startIndex
-        while i + 8 <= data.endIndex {
-            let stream = data[i]
-            let length = Int(data[i + 4]) << 24 | Int(data[i + 5]) << 16 | Int(data[i + 6]) << 8 | Int(data[i + 7])
-            let start = i + 8
-            let end = min(start + length, data.endIndex)
-            if streams.contains(stream) { out.append(data[start..<end]) }
-            i = end
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    // MARK: - HTTP helpers
-
-    private func send(_ method: String, _ path: String, body: JSONValue? = nil, timeout: Int = 300) throws -> HTTPResponse {
-        counter.add()
-        var response = try transport.send(method, prefix + path, body: body?.serialized(), timeout: timeout)
-        // Podman answers a create whose name another create took a moment before with 500
-        // "... that name is already in use" where Docker says 409 (seen on 4.3): the same conflict.
-        // And a read of a container that another client is removing at that moment with 500
-        // "... does not exist in database: no such container" (seen on 4.3, a lock released while
-        // a second run read it): the container is gone, as a 404 says.
-        if isPodman && response.status == 500 {
-            let message = String(decoding: response.body.prefix(1000), as: UTF8.self)
-            if message.contains("name is already in use") { response.status = 409 }
-            else if message.contains("no such container") { response.status = 404 }
-        }
-        return response
-    }
-
-    private func get<T: Decodable>(_ path: String) throws -> T {
-        let response = try send("GET", path)
-        guard response.status == 200 else { throw error(response, "GET \(path)") }
-        return try decode(response, "GET \(path)")
-    }
-
-    private func post<T: Decodable>(_ path: String, _ body: JSONValue) throws -> T {
-        let response = try send("POST", path, body: body)
-        guard (200..<300).contains(response.status) else { throw error(response, "POST \(path.split(separator: "?")[0])") }
-        return try decode(response, "POST \(path)")
-    }
-
-    private func call(_ method: String, _ path: String, body: JSONValue? = nil, allow: Set<Int> = []) throws {
-        let response = try send(method, path, body: body)
-        guard (200..<300).contains(response.status) || allow.contains(response.status) else {
-            throw error(response, "\(method) \(path.split(separator: "?")[0])")
-        }
-    }
-
-    private func decode<T: Decodable>(_ response: HTTPResponse, _ request: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: response.body)
-        } catch {
-            throw EngineError.unsupported("\(request): the engine's answer could not be read (\(error))")
-        }
-    }
-
-    private func error(_ response: HTTPResponse, _ request: String) -> EngineError {
-        let message = (try? JSONDecoder().decode(ErrorResponse.self, from: response.body))?.message
-            ?? String(decoding: response.body.prefix(500), as: UTF8.self)
-        return .http(status: response.status, message: message.trimmingCharacters(in: .whitespacesAndNewlines), request: request)
-    }
 }
 
 /// A thread-safe count of engine calls.
