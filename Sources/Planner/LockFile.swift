@@ -102,15 +102,30 @@ public struct LockFile: Sendable, Equatable {
     /// Reads a lock file's text; `file` names it in diagnostics.
     public static func read(_ bytes: [UInt8], file: String) -> Read {
         let text = String(decoding: bytes, as: UTF8.self)
-        func invalid(_ why: String, line: Int = 1) -> Read {
-            Read(lock: nil, file: file, diagnostics: [.error(.lockInvalid, "the lock file cannot be read: \(why); fix or remove it, then run `rangectl lock`",
-                                                            at: SourceLocation(file: file, line: line, column: 1))])
+        do {
+            return Read(lock: try readDocument(text), file: file, diagnostics: [])
+        } catch {
+            return Read(lock: nil, file: file, diagnostics: [.error(.lockInvalid, "the lock file cannot be read: \(error.why); fix or remove it, then run `rangectl lock`",
+                                                                   at: SourceLocation(file: file, line: error.line, column: 1))])
         }
-        guard case let .object(fields)? = JSONValue.parse(text) else { return invalid("it is not a JSON object") }
-        let document = Dictionary(fields, uniquingKeysWith: { a, _ in a })
-        guard document["format_version"] == .string("1") else { return invalid("its format_version is not \"1\"") }
+    }
+
+    /// Why a lock file cannot be read, and the line of the entry at fault (1: the file as a whole).
+    private struct Unreadable: Error {
+        var why: String
+        var line = 1
+    }
+
+    private static func fields(_ value: JSONValue) -> [String: JSONValue]? {
+        guard case let .object(f) = value else { return nil }
+        return Dictionary(f, uniquingKeysWith: { a, _ in a })
+    }
+
+    private static func readDocument(_ text: String) throws(Unreadable) -> LockFile {
+        guard let document = JSONValue.parse(text).flatMap(fields) else { throw Unreadable(why: "it is not a JSON object") }
+        guard document["format_version"] == .string("1") else { throw Unreadable(why: "its format_version is not \"1\"") }
         guard case let .string(range)? = document["range"], case let .array(items)? = document["interfaces"] else {
-            return invalid("it needs \"range\" (a string) and \"interfaces\" (a list)")
+            throw Unreadable(why: "it needs \"range\" (a string) and \"interfaces\" (a list)")
         }
         // The lines of the entries as written (one per line, as `text` writes them); a file edited
         // into another layout gets its entries placed at its first line.
@@ -118,39 +133,40 @@ public struct LockFile: Sendable, Equatable {
             .filter { $0.element.drop { $0 == " " }.hasPrefix("{\"") && $0.element.contains("\"vm\":") }.map { $0.offset + 1 }
         var instances: [InstanceBlock] = []
         if let listed = document["instances"] {
-            guard case let .array(blocks) = listed else { return invalid("\"instances\" is not a list") }
-            for item in blocks {
-                guard case let .object(f) = item, case let .string(name)? = Dictionary(f, uniquingKeysWith: { a, _ in a })["name"],
-                      case let .string(text)? = Dictionary(f, uniquingKeysWith: { a, _ in a })["block"],
-                      case let .success(block) = IPv4Subnet.parse(text, allowedPrefixes: 0...32) else {
-                    return invalid("each of \"instances\" needs \"name\" and \"block\" (an IPv4 CIDR)")
-                }
-                instances.append(InstanceBlock(name: name, block: block))
-            }
-        }
-        var entries: [Entry] = []
-        var lines: [Int] = []
-        for (k, item) in items.enumerated() {
-            let line = entryLines.count == items.count ? entryLines[k] : 1
-            guard case let .object(f) = item else { return invalid("interface \(k + 1) is not an object", line: line) }
-            let d = Dictionary(f, uniquingKeysWith: { a, _ in a })
-            guard case let .string(vm)? = d["vm"], case let .string(network)? = d["network"], case let .string(ip)? = d["ip"] else {
-                return invalid("interface \(k + 1) needs \"vm\", \"network\" and \"ip\" strings", line: line)
-            }
-            guard let address = IPv4Address(ip) else { return invalid("'\(ip)' is not an IPv4 address", line: line) }
-            var instance: String?
-            if let written = d["instance"] {
-                guard case let .string(name) = written else { return invalid("interface \(k + 1) has an \"instance\" that is not a string", line: line) }
-                instance = name
-            }
-            entries.append(Entry(vm: vm, network: network, ip: address, instance: instance))
-            lines.append(line)
+            guard case let .array(blocks) = listed else { throw Unreadable(why: "\"instances\" is not a list") }
+            for item in blocks { instances.append(try readInstance(item)) }
         }
         var lock = LockFile(range: range, entries: [], instances: instances)
         // Kept in the file's order with their lines; sorted order is what `text` writes.
-        lock.entries = entries
-        lock.lines = lines
-        return Read(lock: lock, file: file, diagnostics: [])
+        for (k, item) in items.enumerated() {
+            let line = entryLines.count == items.count ? entryLines[k] : 1
+            lock.entries.append(try readEntry(item, number: k + 1, line: line))
+            lock.lines.append(line)
+        }
+        return lock
+    }
+
+    private static func readInstance(_ item: JSONValue) throws(Unreadable) -> InstanceBlock {
+        guard let f = fields(item), case let .string(name)? = f["name"], case let .string(text)? = f["block"],
+              case let .success(block) = IPv4Subnet.parse(text, allowedPrefixes: 0...32) else {
+            throw Unreadable(why: "each of \"instances\" needs \"name\" and \"block\" (an IPv4 CIDR)")
+        }
+        return InstanceBlock(name: name, block: block)
+    }
+
+    /// Interface `number` (from 1), written at `line`.
+    private static func readEntry(_ item: JSONValue, number k: Int, line: Int) throws(Unreadable) -> Entry {
+        guard let d = fields(item) else { throw Unreadable(why: "interface \(k) is not an object", line: line) }
+        guard case let .string(vm)? = d["vm"], case let .string(network)? = d["network"], case let .string(ip)? = d["ip"] else {
+            throw Unreadable(why: "interface \(k) needs \"vm\", \"network\" and \"ip\" strings", line: line)
+        }
+        guard let address = IPv4Address(ip) else { throw Unreadable(why: "'\(ip)' is not an IPv4 address", line: line) }
+        var instance: String?
+        if let written = d["instance"] {
+            guard case let .string(name) = written else { throw Unreadable(why: "interface \(k) has an \"instance\" that is not a string", line: line) }
+            instance = name
+        }
+        return Entry(vm: vm, network: network, ip: address, instance: instance)
     }
 
     /// The pins a lock gives a manifest: its entries for VMs, networks and instances the manifest
