@@ -44,17 +44,7 @@ extension Planner {
                 }
                 var slot = Slot(network: k, location: i.location, ip: nil, isStatic: false)
                 if let router = routedBy[k], let h = hostname, router == Self.caseFolded(h.value), let n = networks[k] {
-                    // The router's NIC holds the gateway (already kept out of the pool).
-                    slot.router = true
-                    slot.ip = n.desired.gateway
-                    if let ipText = i.ip {
-                        slot.isStatic = true
-                        if IPv4Address(ipText.value) != n.desired.gateway {
-                            // Reported; the NIC stays attached (with the gateway) so nothing else is misreported.
-                            error(.ipReserved, "\(h.value) routes network '\(n.desired.name)', so its NIC there holds the gateway \(n.desired.gateway); leave 'ip' out or set it to \(n.desired.gateway)", at: ipText.location)
-                        }
-                    }
-                    slots.append(slot)
+                    slots.append(routerSlot(slot, hostname: h.value, ip: i.ip, on: n.desired))
                     continue
                 }
                 if let ipText = i.ip {
@@ -64,20 +54,7 @@ extension Planner {
                     }
                     slot.isStatic = true
                     if let n = networks[k]?.desired {
-                        if !n.subnet.contains(ip) {
-                            error(.ipOutsideSubnet, "address \(ip) is outside subnet \(n.subnet) of network '\(n.name)'", at: ipText.location)
-                            continue
-                        }
-                        if ip == n.subnet.network || ip == n.subnet.broadcast || ip == n.gateway || ip == n.bridgeIP {
-                            let what = ip == n.gateway ? "the gateway" : ip == n.bridgeIP ? "the engine's bridge address"
-                                : ip == n.subnet.network ? "the network address" : "the broadcast address"
-                            error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: ipText.location)
-                            continue
-                        }
-                        if let block = n.swarmRange, block.contains(ip) {
-                            error(.ipReserved, "address \(ip) is in \(block), which the swarm keeps for its nodes' load-balancer addresses on network '\(n.name)'", at: ipText.location)
-                            continue
-                        }
+                        guard staticAddressFits(ip, at: ipText.location, on: n) else { continue }
                         if let earlier = staticOwners[k][ip] {
                             error(.duplicateIP, "address \(ip) on network '\(n.name)' is already used at \(earlier.reference(from: ipText.location))", at: ipText.location,
                                   notes: [DiagnosticNote("first used here", at: earlier)])
@@ -94,6 +71,43 @@ extension Planner {
         }
 
         return (slots, slotStart)
+    }
+
+    /// The slot of a router's NIC on the network it routes: it holds the gateway (already kept out
+    /// of the pool); a static address other than the gateway is reported, and the NIC stays
+    /// attached (with the gateway) so that nothing else is misreported.
+    private mutating func routerSlot(_ slot: Slot, hostname: String, ip written: Located<String>?, on n: DesiredNetwork) -> Slot {
+        var slot = slot
+        slot.router = true
+        slot.ip = n.gateway
+        if let written {
+            slot.isStatic = true
+            if IPv4Address(written.value) != n.gateway {
+                error(.ipReserved, "\(hostname) routes network '\(n.name)', so its NIC there holds the gateway \(n.gateway); leave 'ip' out or set it to \(n.gateway)", at: written.location)
+            }
+        }
+        return slot
+    }
+
+    /// Whether a static address may be given on `n`: inside its subnet, none of its reserved
+    /// addresses, outside the swarm's block; reported at `location` when not.
+    @inline(__always)
+    private mutating func staticAddressFits(_ ip: IPv4Address, at location: SourceLocation, on n: DesiredNetwork) -> Bool {
+        if !n.subnet.contains(ip) {
+            error(.ipOutsideSubnet, "address \(ip) is outside subnet \(n.subnet) of network '\(n.name)'", at: location)
+            return false
+        }
+        if ip == n.subnet.network || ip == n.subnet.broadcast || ip == n.gateway || ip == n.bridgeIP {
+            let what = ip == n.gateway ? "the gateway" : ip == n.bridgeIP ? "the engine's bridge address"
+                : ip == n.subnet.network ? "the network address" : "the broadcast address"
+            error(.ipReserved, "address \(ip) is \(what) of network '\(n.name)'", at: location)
+            return false
+        }
+        if let block = n.swarmRange, block.contains(ip) {
+            error(.ipReserved, "address \(ip) is in \(block), which the swarm keeps for its nodes' load-balancer addresses on network '\(n.name)'", at: location)
+            return false
+        }
+        return true
     }
 
     /// Pass 2: pins that are still valid, in manifest order.

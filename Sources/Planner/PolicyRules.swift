@@ -214,14 +214,7 @@ extension Planner {
                 }
             }
 
-            var port: (NATProtocol, Int)?
-            if let p = entry.port {
-                switch PolicyPorts.parse(p.value) {
-                case let .tcp(r)? where r.count == 1: port = (.tcp, r.lowerBound)
-                case let .udp(r)? where r.count == 1: port = (.udp, r.lowerBound)
-                default: error(.invalidPolicy, "NAT port '\(Diagnostic.excerpt(p.value))' is not tcp/N or udp/N (one port, N from 1 to 65535)", at: p.location)
-                }
-            }
+            let port = entry.port.flatMap { natPort($0) }
             if let a = address, let (proto, number) = port, let p = entry.port {
                 if let earlier = published.first(where: { $0.address == a && $0.proto == proto && $0.port == number }) {
                     error(.natAddress, "NAT address \(a) already publishes \(proto.rawValue)/\(number) at \(earlier.location.reference(from: p.location))", at: p.location,
@@ -232,24 +225,8 @@ extension Planner {
                 }
             }
 
-            var target: (vm: Int, address: IPv4Address)?
-            if let t = entry.to {
-                if let i = vmIndex[Self.caseFolded(t.value)] {
-                    if let r = router, let kOn = k {
-                        let far = slots[slotStart[i]..<slotStart[i + 1]].first { $0.network != kOn && r.segments.contains($0.network) && $0.ip != nil }
-                        let routerName = raw.vms[r.vm].hostname?.value ?? ""
-                        if i == r.vm {
-                            error(.policyUnrouted, "'\(t.value)' is the router of '\(onText.value)' itself; a NAT entry forwards through it to a VM on another of its segments", at: t.location)
-                        } else if let far {
-                            target = (i, far.ip!)
-                        } else {
-                            error(.policyUnrouted, "'\(t.value)' has no NIC on a network that router '\(routerName)' joins other than '\(onText.value)'; the forwarded traffic would cross no router", at: t.location)
-                        }
-                    }
-                } else {
-                    let why = networkIndex[t.value] != nil ? "is a network; a NAT entry forwards to one VM" : "is not a VM of this range"
-                    error(.unknownPolicyTarget, "NAT target '\(Diagnostic.excerpt(t.value))' \(why)", at: t.location)
-                }
+            let target = entry.to.flatMap { t in
+                natTarget(t, on: onText, network: k, router: router, raw, networkIndex: networkIndex, vmIndex: vmIndex, slots: slots, slotStart: slotStart)
             }
 
             guard let n = network?.desired, let r = router, let a = address, let (proto, number) = port, let target,
@@ -258,6 +235,40 @@ extension Planner {
                                 targetAddress: target.address, targetPort: entry.toPort?.value ?? number))
         }
         return out
+    }
+
+    /// A NAT entry's port: `tcp/N` or `udp/N`, one port; reported when it is not.
+    private mutating func natPort(_ p: Located<String>) -> (NATProtocol, Int)? {
+        switch PolicyPorts.parse(p.value) {
+        case let .tcp(r)? where r.count == 1: return (.tcp, r.lowerBound)
+        case let .udp(r)? where r.count == 1: return (.udp, r.lowerBound)
+        default:
+            error(.invalidPolicy, "NAT port '\(Diagnostic.excerpt(p.value))' is not tcp/N or udp/N (one port, N from 1 to 65535)", at: p.location)
+            return nil
+        }
+    }
+
+    /// A NAT entry's target `t`: a VM other than the router of network `k` (named `on`), with a
+    /// NIC on another of the router's segments, whose address there the traffic is forwarded to;
+    /// reported when it is none (nothing to check without the network or its router).
+    private mutating func natTarget(_ t: Located<String>, on: Located<String>, network k: Int?, router: PolicyRouter?, _ raw: RawManifest,
+                                    networkIndex: [String: Int], vmIndex: [String: Int], slots: [Slot], slotStart: [Int]) -> (vm: Int, address: IPv4Address)? {
+        guard let i = vmIndex[Self.caseFolded(t.value)] else {
+            let why = networkIndex[t.value] != nil ? "is a network; a NAT entry forwards to one VM" : "is not a VM of this range"
+            error(.unknownPolicyTarget, "NAT target '\(Diagnostic.excerpt(t.value))' \(why)", at: t.location)
+            return nil
+        }
+        guard let r = router, let kOn = k else { return nil }
+        if i == r.vm {
+            error(.policyUnrouted, "'\(t.value)' is the router of '\(on.value)' itself; a NAT entry forwards through it to a VM on another of its segments", at: t.location)
+            return nil
+        }
+        guard let far = slots[slotStart[i]..<slotStart[i + 1]].first(where: { $0.network != kOn && r.segments.contains($0.network) && $0.ip != nil }) else {
+            let routerName = raw.vms[r.vm].hostname?.value ?? ""
+            error(.policyUnrouted, "'\(t.value)' has no NIC on a network that router '\(routerName)' joins other than '\(on.value)'; the forwarded traffic would cross no router", at: t.location)
+            return nil
+        }
+        return (i, far.ip!)
     }
 
     /// Why a NAT address cannot be published on `n` (and where its holder is), or nil.
