@@ -18,7 +18,6 @@ public enum PlanJSON {
     /// Writes the document's fields into an object the caller has begun (and may add to).
     public static func writeFields(_ plan: Plan, revealSensitive: Bool = false, into w: inout JSONWriter) {
         let valid = plan.valid
-        let s = plan.summary
         w.field("format_version")
         w.string(Plan.formatVersion)
         w.field("range")
@@ -29,15 +28,7 @@ public enum PlanJSON {
         w.beginArray()
         for d in plan.diagnostics { w.value(d.json) }
         w.endArray()
-        if let engine = plan.engine {
-            w.field("engine")
-            w.beginObject()
-            w.field("host")
-            w.string(engine.host)
-            w.field("api_version")
-            w.string(engine.apiVersion)
-            w.endObject()
-        }
+        if let engine = plan.engine { self.engine(engine, into: &w) }
         if let fingerprint = plan.fingerprint {
             w.field("fingerprint")
             w.string(fingerprint)
@@ -47,19 +38,7 @@ public enum PlanJSON {
         map(desired?.labels ?? [], into: &w)
         w.field("helper_image")
         if let desired { w.string(desired.helperImage) } else { w.null() }
-        if let desired, !desired.instances.isEmpty {
-            w.field("instances")
-            w.beginArray()
-            for i in desired.instances {
-                w.beginObject()
-                w.field("name")
-                w.string(i.name)
-                w.field("block")
-                w.rawString { i.block.write(into: &$0) }
-                w.endObject()
-            }
-            w.endArray()
-        }
+        if let desired, !desired.instances.isEmpty { instances(desired.instances, into: &w) }
         if let scope = desired?.instanceScope {
             w.field("instance_scope")
             w.beginArray()
@@ -86,6 +65,34 @@ public enum PlanJSON {
             for node in graph.nodes { operation(node, into: &w) }
             w.endArray()
         }
+        summary(plan.summary, into: &w)
+    }
+
+    static func engine(_ engine: EngineInfo, into w: inout JSONWriter) {
+        w.field("engine")
+        w.beginObject()
+        w.field("host")
+        w.string(engine.host)
+        w.field("api_version")
+        w.string(engine.apiVersion)
+        w.endObject()
+    }
+
+    static func instances(_ blocks: [InstanceBlock], into w: inout JSONWriter) {
+        w.field("instances")
+        w.beginArray()
+        for i in blocks {
+            w.beginObject()
+            w.field("name")
+            w.string(i.name)
+            w.field("block")
+            w.rawString { i.block.write(into: &$0) }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func summary(_ s: (add: Int, change: Int, replace: Int, destroy: Int), into w: inout JSONWriter) {
         w.field("summary")
         w.beginObject()
         w.field("add")
