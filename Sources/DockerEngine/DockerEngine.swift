@@ -25,7 +25,7 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     /// Engine calls made, for the benchmark's report.
     let counter = CallCounter()
     /// What the waits between tries of a network removal are asked of.
-    private let clock: any EngineClock
+    let clock: any EngineClock
     /// On a swarm: the NICs of containers created by this process, to connect once started.
     private let pending = Mutex<[String: [(network: String, body: JSONValue)]]>([:])
 

@@ -10,6 +10,9 @@ public enum NamespaceReading {
     static let sectionMarker = "rangectl-ns"
     /// The line the script prints when the helper image has no `nsenter`.
     static let missingMarker = "rangectl-ns-missing"
+    /// The script's last line, once every VM was read: the helper's output is complete (the
+    /// engine need not be asked whether it exited; Podman says so 0.3 to 1 s late).
+    static let endMarker = "rangectl-ns-end"
     /// The exit status of the script when the helper image has no `nsenter`.
     public static let missingStatus = 3
 
@@ -20,7 +23,13 @@ public enum NamespaceReading {
         for c in containers {
             lines.append("echo '\(sectionMarker) \(c.id)'; nsenter -t \(c.pid) -n sh -c \"$\(scriptVariable)\" </dev/null 2>&1")
         }
+        lines.append("echo \(endMarker)")
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether the helper's `output` so far is all it will print: it read every VM, or found no `nsenter`.
+    public static func finished(_ output: String) -> Bool {
+        output.split(separator: "\n").contains { $0 == endMarker || $0 == missingMarker }
     }
 
     /// Each container's output by id, from the helper's output; nil when the image has no `nsenter`.
@@ -30,6 +39,7 @@ public enum NamespaceReading {
         var text = ""
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             if line == missingMarker { return nil }
+            if line == endMarker { break }
             if line.hasPrefix(sectionMarker + " ") {
                 if let current { out[current] = text }
                 current = String(line.dropFirst(sectionMarker.count + 1))

@@ -9,7 +9,17 @@ struct NamespaceReadingTests {
             "command -v nsenter >/dev/null 2>&1 || { echo rangectl-ns-missing; exit 3; }",
             "echo 'rangectl-ns abc'; nsenter -t 41 -n sh -c \"$RANGECTL_READ\" </dev/null 2>&1",
             "echo 'rangectl-ns def'; nsenter -t 42 -n sh -c \"$RANGECTL_READ\" </dev/null 2>&1",
+            "echo rangectl-ns-end",
         ])
+    }
+
+    @Test func theOutputIsFinishedAtTheLastLineOrWhenNsenterIsMissing() {
+        #expect(!NamespaceReading.finished(""))
+        #expect(!NamespaceReading.finished("rangectl-ns abc\n2: eth0\n"))
+        #expect(!NamespaceReading.finished("rangectl-ns abc\nxrangectl-ns-end\n"))
+        #expect(NamespaceReading.finished("rangectl-ns abc\n2: eth0\nrangectl-ns-end\n"))
+        #expect(NamespaceReading.finished("rangectl-ns-missing\n"))
+        #expect(NamespaceReading.sections("rangectl-ns abc\n2: eth0\nrangectl-ns-end\n") == ["abc": "2: eth0\n"])
     }
 
     @Test func eachContainersOutputIsItsOwnAndAnImageWithoutNsenterIsNil() {
