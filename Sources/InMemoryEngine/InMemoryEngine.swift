@@ -40,7 +40,8 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
         public var target: String
     }
 
-    public let endpoint = "memory://test"
+    /// Where it says it is, for messages (`memory://test` unless a test names several nodes apart).
+    public let endpoint: String
     public let apiVersion: APIVersion
     public var cpus = 2
     /// What it tells the core it can do; by default Docker 20.10's NIC layout, NICs connected one
@@ -84,8 +85,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// Every reference pulled, in order.
     public private(set) var pulled: [String] = []
 
-    public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"]) {
+    public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"],
+                endpoint: String = "memory://test") {
         self.apiVersion = apiVersion
+        self.endpoint = endpoint
         capabilities = EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: true, endpointsAtCreate: false,
                                           exactEndpointCount: true, engineName: "in-memory engine")
         self.images = images
