@@ -14,6 +14,9 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// What it tells the core it can do; by default Docker 20.10's NIC layout, NICs connected one
     /// at a time, and exact endpoint counts (a test sets what it needs, e.g. Podman's layout).
     public var capabilities: EngineCapabilities
+    /// Holds chosen calls in flight until enough of them overlap (see `CallGate`): how a test
+    /// makes operations run at once, or acts while they do, without counting on timing.
+    public var gate: CallGate?
     /// How long each mutating call takes, so that concurrency can be observed.
     public var latency: TimeInterval = 0
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
@@ -44,7 +47,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// A swarm's manager, whose overlays this node's containers attach to (nil: its own networks).
     public var overlaysOf: InMemoryEngine?
     private var inFlight = 0
+    /// The most calls in flight at once since the last `resetCalls()`.
     public private(set) var maxInFlight = 0
+    /// The calls in flight now (a call is in flight from its start until a `gate` lets it go on).
+    public var callsInFlight: Int { locked { inFlight } }
     public private(set) var calls: [Call] = []
     /// What a pull can fetch (in the engine's spelling, `busybox:latest`); anything else is refused as
     /// a registry refuses an unknown repository.
@@ -367,13 +373,14 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     private func record(_ name: String, _ target: String) throws {
         let call = Call(name: name, target: target)
         beforeCall?(call)
-        let injected: EngineError? = locked {
+        let (injected, gate): (EngineError?, CallGate?) = locked {
             calls.append(call)
             inFlight += 1
             maxInFlight = max(maxInFlight, inFlight)
-            return fault?(call)
+            return (fault?(call), self.gate)
         }
         if latency > 0 && name != "inventory" { Thread.sleep(forTimeInterval: latency) }
+        gate?.pass(call)
         locked { inFlight -= 1 }
         if let injected { throw injected }
     }
