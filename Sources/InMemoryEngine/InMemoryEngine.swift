@@ -17,8 +17,6 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// Holds chosen calls in flight until enough of them overlap (see `CallGate`): how a test
     /// makes operations run at once, or acts while they do, without counting on timing.
     public var gate: CallGate?
-    /// How long each mutating call takes, so that concurrency can be observed.
-    public var latency: TimeInterval = 0
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
     public var fault: (@Sendable (Call) -> EngineError?)?
     /// Runs just before a call takes effect, outside the engine's lock: a test makes an object
@@ -379,7 +377,6 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
             maxInFlight = max(maxInFlight, inFlight)
             return (fault?(call), self.gate)
         }
-        if latency > 0 && name != "inventory" { Thread.sleep(forTimeInterval: latency) }
         gate?.pass(call)
         locked { inFlight -= 1 }
         if let injected { throw injected }
