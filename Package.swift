@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Planner", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Planner", "Manifest", "Plan", "RangeDiagnostics", "PlannerSupport", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InMemoryEngine", "Plan"]),
+        // The engine over a swarm's nodes on its own, over in-memory nodes: which node each call goes to, the merged inventory.
+        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "Engine", "InMemoryEngine", "Plan"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Applier", "Engine", "InMemoryEngine", "Verify", "RangeGraph", "Planner", "Plan", "TestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "Engine", "Plan"], exclude: ["Golden"]),
         .testTarget(

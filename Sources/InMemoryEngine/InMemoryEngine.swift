@@ -7,47 +7,16 @@ import Plan
 /// name, 403 for an overlapping subnet, and a missing network or a taken address failing only at
 /// start. Thread-safe; counts calls and the most calls in flight at once.
 public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
-    public struct Network: Sendable {
-        public var id: String
-        public var name: String
-        public var labels: [String: String]
-        public var subnet: IPv4Subnet
-        public var gateway: IPv4Address
-        public var `internal`: Bool
-    }
-
-    public struct Container: Sendable {
-        public var id: String
-        public var name: String
-        public var labels: [String: String]
-        public var image: String
-        public var running: Bool
-        public var started: Bool
-        /// Network name -> configured address, in connection order.
-        public var endpoints: [(network: String, ip: String)]
-        /// How many times it started; its StartedAt is derived from it.
-        public var starts = 0
-        /// Routes set inside it since its last start (a restart loses them, as on a real engine).
-        public var routes: [String] = []
-        /// The policy set inside it since its last start (a restart loses it too), as the text
-        /// `readPolicy` gives back: its rules and jumps as iptables-save lines, its addresses.
-        public var policy: [String] = []
-    }
-
-    /// A call the engine received, e.g. "createContainer lab-web01".
-    public struct Call: Sendable, Equatable {
-        public var name: String
-        public var target: String
-    }
-
-    public let endpoint = "memory://test"
+    /// Where it says it is, for messages (`memory://test` unless a test names several nodes apart).
+    public let endpoint: String
     public let apiVersion: APIVersion
     public var cpus = 2
     /// What it tells the core it can do; by default Docker 20.10's NIC layout, NICs connected one
     /// at a time, and exact endpoint counts (a test sets what it needs, e.g. Podman's layout).
     public var capabilities: EngineCapabilities
-    /// How long each mutating call takes, so that concurrency can be observed.
-    public var latency: TimeInterval = 0
+    /// Holds chosen calls in flight until enough of them overlap (see `CallGate`): how a test
+    /// makes operations run at once, or acts while they do, without counting on timing.
+    public var gate: CallGate?
     /// Decides whether a call fails: return an error to fail it (before it has any effect).
     public var fault: (@Sendable (Call) -> EngineError?)?
     /// Runs just before a call takes effect, outside the engine's lock: a test makes an object
@@ -76,7 +45,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// A swarm's manager, whose overlays this node's containers attach to (nil: its own networks).
     public var overlaysOf: InMemoryEngine?
     private var inFlight = 0
+    /// The most calls in flight at once since the last `resetCalls()`.
     public private(set) var maxInFlight = 0
+    /// The calls in flight now (a call is in flight from its start until a `gate` lets it go on).
+    public var callsInFlight: Int { locked { inFlight } }
     public private(set) var calls: [Call] = []
     /// What a pull can fetch (in the engine's spelling, `busybox:latest`); anything else is refused as
     /// a registry refuses an unknown repository.
@@ -84,8 +56,10 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     /// Every reference pulled, in order.
     public private(set) var pulled: [String] = []
 
-    public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"]) {
+    public init(apiVersion: APIVersion = APIVersion(1, 41), layout: InterfaceLayout = .sortedByName, images: Set<String> = ["busybox:latest"],
+                endpoint: String = "memory://test") {
         self.apiVersion = apiVersion
+        self.endpoint = endpoint
         capabilities = EngineCapabilities(interfaceLayout: layout, forwardsBetweenNetworks: true, endpointsAtCreate: false,
                                           exactEndpointCount: true, imageNaming: .referenceDefaults, engineName: "in-memory engine")
         self.images = images
@@ -397,13 +371,13 @@ public final class InMemoryEngine: ContainerEngine, @unchecked Sendable {
     private func record(_ name: String, _ target: String) throws {
         let call = Call(name: name, target: target)
         beforeCall?(call)
-        let injected: EngineError? = locked {
+        let (injected, gate): (EngineError?, CallGate?) = locked {
             calls.append(call)
             inFlight += 1
             maxInFlight = max(maxInFlight, inFlight)
-            return fault?(call)
+            return (fault?(call), self.gate)
         }
-        if latency > 0 && name != "inventory" { Thread.sleep(forTimeInterval: latency) }
+        gate?.pass(call)
         locked { inFlight -= 1 }
         if let injected { throw injected }
     }

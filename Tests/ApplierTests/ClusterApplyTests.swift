@@ -8,8 +8,10 @@ import Testing
 import RangeDiagnostics
 import Workflows
 
-/// One range over three in-memory nodes of a swarm: networks only through the manager, each VM
-/// on the node it is placed on, every later call on a container to its own node.
+/// One range planned and applied over three in-memory nodes of a swarm: networks only through the
+/// manager, each VM on the node it is placed on, every later call on a container to its own node,
+/// and the preflight's per-node images. (ClusterEngine's own behaviour, call by call, is
+/// ClusterEngineTests'.)
 struct ClusterApplyTests {
     static let text = lab((1...9).map { "  - {hostname: v\($0), image: busybox, networks: [a, b]}" }.joined(separator: "\n")
                           + "\n  - {hostname: pinned, image: busybox, host: n3, networks: [b]}")
@@ -51,34 +53,6 @@ struct ClusterApplyTests {
             .allSatisfy { (c: InMemoryEngine.Container) in c.routes.contains { $0.hasPrefix("default via") } })
         // Observed again: nothing to do.
         #expect(try plan(Self.text, on: cluster).reconciliation.changes.isEmpty)
-    }
-
-    /// status's one-helper read: one helper on each node that holds running VMs, entering only
-    /// that node's containers; and a swarm says an added address (NAT) is not reachable there.
-    @Test func namespacesAreReadByOneHelperPerNodeOnThatNode() throws {
-        let (cluster, nodes) = Self.cluster()
-        let live = try plan(Self.text, on: cluster)
-        #expect(live.apply(on: cluster, parallelism: 4)?.succeeded == true)
-        for n in nodes.values {
-            n.helperScripts = { c, _ in "read \(c.name)\n" }
-            n.resetCalls()
-        }
-        let inventory = try cluster.inventory()
-        #expect(!inventory.capabilities.reachesAddedAddresses)
-        let vms = inventory.containers.filter { $0.state == .running && $0.labels[RangeLabels.vm] != nil }
-        #expect(vms.count == 10)
-        let read = try cluster.readNamespaces(vms.map(\.id), script: "ip route show", range: try #require(live.plan.desired))
-        #expect(read == Dictionary(uniqueKeysWithValues: vms.map { ($0.id, "read \($0.name)\n") }))
-        for (name, node) in nodes {
-            let held = Set(vms.filter { $0.host == name }.map(\.id))
-            let calls = node.calls.filter { $0.name == "readNamespaces" }
-            #expect(calls.count == (held.isEmpty ? 0 : 1) && Set(calls.flatMap { $0.target.split(separator: ",").map(String.init) }) == held, "\(name)")
-        }
-        // A node whose helper cannot run leaves only its own VMs to be read one by one.
-        #expect(vms.contains { $0.host == "n2" })
-        nodes["n2"]!.namespaceReader = false
-        let partial = try cluster.readNamespaces(vms.map(\.id), script: "ip route show", range: try #require(live.plan.desired))
-        #expect(Set(partial.keys) == Set(vms.filter { $0.host != "n2" }.map(\.id)))
     }
 
     @Test func aContainerOnTheWrongNodeIsRecreatedOnItsOwn() throws {

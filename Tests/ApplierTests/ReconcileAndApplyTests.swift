@@ -140,18 +140,22 @@ struct ReconcileAndApplyTests {
         #expect(engine.allContainers.map(\.name) == ["t-web"])
     }
 
-    @Test func parallelismBoundsTheOperationsInFlight() throws {
+    /// 16 VMs on one network: once it is made, 16 creates are ready at once. The gate holds the
+    /// first `parallelism` of them in flight until that many overlap: so exactly that many are
+    /// reached (every worker inside a create at once), and never more.
+    @Test(arguments: [1, 2, 3, 5])
+    func parallelismBoundsTheOperationsInFlight(parallelism: Int) throws {
         let engine = InMemoryEngine()
-        engine.latency = 0.02
+        let inFlightWhenFull = Recorded()
+        engine.gate = CallGate(holding: parallelism, of: { $0.name == "createContainer" }) { [weak engine] _ in
+            inFlightWhenFull.set(engine?.callsInFlight ?? -1)
+        }
         let vms = (0..<16).map { "  - {hostname: v\($0), image: busybox, networks: [a]}" }.joined(separator: "\n")
         engine.resetCalls()
-        let (_, report) = try apply(lab(vms), on: engine, parallelism: 3)
+        let (_, report) = try apply(lab(vms), on: engine, parallelism: parallelism)
         #expect(report.succeeded)
-        #expect(engine.maxInFlight == 3)
-        let sequential = InMemoryEngine()
-        sequential.latency = 0.005
-        try apply(lab(vms), on: sequential, parallelism: 1)
-        #expect(sequential.maxInFlight == 1)
+        #expect(engine.gate?.filled == true && inFlightWhenFull.value == parallelism)
+        #expect(engine.maxInFlight == parallelism)
     }
 
     @Test func failureHalfWayReportsWhatWasAndWasNotDoneAndTheNextApplyConverges() throws {
@@ -186,21 +190,36 @@ struct ReconcileAndApplyTests {
         #expect(try plan(Self.two, on: engine).reconciliation.changes.isEmpty)
     }
 
+    /// Three workers, each held inside a VM's create until all three are; the interrupt comes
+    /// then, while the three are in flight.
     @Test func interruptStartsNothingNew() throws {
         let engine = InMemoryEngine()
-        engine.latency = 0.01
         let vms = (0..<6).map { "  - {hostname: v\($0), image: busybox, networks: [a]}" }.joined(separator: "\n")
         let p = try plan(lab(vms), on: engine)
         let box = Box()
-        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 1) { event in
-            if event.operation.objectName == "t-v1" { box.applier?.interrupt() }
+        let callsAtInterrupt = Recorded()
+        engine.gate = CallGate(holding: 3, of: { $0.name == "createContainer" }) { [weak engine] _ in
+            box.applier?.interrupt()
+            callsAtInterrupt.set(engine?.calls.count ?? -1)
         }
+        let applier = Applier(engine: engine, desired: p.desired, cpus: 2, parallelism: 3) { _ in }
         box.applier = applier
+        engine.resetCalls()
         let report = applier.apply(p.reconciliation)
-        #expect(report.interrupted && !report.succeeded)
-        #expect(report.done.map { "\($0.intent) \($0.objectName)" } == ["create network t-a", "create network t-b", "create vm t-v0", "start vm t-v0", "create vm t-v1"])
-        #expect(report.notStarted.map(\.id) == ["start-vm:v1"] + (2..<6).flatMap { ["create-vm:v\($0)", "start-vm:v\($0)"] })
+        #expect(engine.gate?.filled == true)
+        #expect(report.interrupted && !report.succeeded && report.failed.isEmpty)
+        // Nothing started after the interrupt: the engine got no call after those in flight then.
+        #expect(engine.calls.count == callsAtInterrupt.value)
+        #expect(engine.calls.map { "\($0.name) \($0.target)" }.sorted()
+            == ["createContainer t-v0", "createContainer t-v1", "createContainer t-v2", "createNetwork t-a", "createNetwork t-b"])
+        // What was in flight finished: the first three creates in plan order (no create had
+        // finished, so no start was ready), their containers made and never started.
+        #expect(report.done.map { "\($0.intent) \($0.objectName)" } == ["create network t-a", "create network t-b", "create vm t-v0", "create vm t-v1", "create vm t-v2"])
+        #expect((0..<3).allSatisfy { engine.container(named: "t-v\($0)")?.running == false })
+        // The rest is reported as not started, waiting for nothing that failed.
+        #expect(report.notStarted.map(\.id) == (0..<3).map { "start-vm:v\($0)" } + (3..<6).flatMap { ["create-vm:v\($0)", "start-vm:v\($0)"] })
         #expect(report.notStarted.allSatisfy { $0.waitedFor == nil })
+        #expect((3..<6).allSatisfy { engine.container(named: "t-v\($0)") == nil })
     }
 
     @Test func fingerprintChangesWithTheEngineAndOnlyThen() throws {
@@ -234,6 +253,14 @@ struct ReconcileAndApplyTests {
 
 final class Box: @unchecked Sendable {
     var applier: Applier?
+}
+
+/// A number a hook records on an applier's thread, for the test to read after. Thread-safe.
+final class Recorded: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int?
+    func set(_ v: Int) { lock.lock(); stored = v; lock.unlock() }
+    var value: Int? { lock.lock(); defer { lock.unlock() }; return stored }
 }
 
 struct ForeignObjectTests {
