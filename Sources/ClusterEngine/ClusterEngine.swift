@@ -54,6 +54,7 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
         var seen: [String: Int] = [:]
         for (k, node) in nodes.enumerated() {
             let inventory = node.name == manager.name ? managerInventory : try node.engine.inventory()
+            try Self.requireSameBehaviour(inventory.capabilities, on: node.name, as: managerInventory.capabilities, of: manager.name)
             for var c in inventory.containers {
                 c.host = node.name
                 seen[c.id] = k
@@ -75,6 +76,17 @@ public final class ClusterEngine: ContainerEngine, @unchecked Sendable {
                                         images: imagesByHost.values.reduce(into: Set<String>()) { $0.formUnion($1) })
         inventory.imagesByHost = imagesByHost
         return inventory
+    }
+
+    /// The plan is made for one engine behaviour (NIC order, endpoints at create, exact endpoint
+    /// counts, forwarding, image names): a node whose engine behaves otherwise than the manager's
+    /// (another Docker release on it) is refused before anything is planned, naming both.
+    static func requireSameBehaviour(_ node: EngineCapabilities, on name: String, as manager: EngineCapabilities, of managerName: String) throws {
+        var a = node, b = manager
+        a.engineName = ""
+        b.engineName = ""
+        guard a != b else { return }
+        throw EngineError.unsupported("the swarm's nodes behave differently: node \(name) runs \(node.engineName) and the manager \(managerName) \(manager.engineName); one range plans one engine behaviour for every node, so run the same engine release on each")
     }
 
     // MARK: - Networks and the lock: through the manager

@@ -110,3 +110,24 @@ struct InventoryTests {
         }
     }
 }
+
+/// One range plans one engine behaviour: a node whose engine behaves otherwise than the
+/// manager's is refused at the inventory, before anything is planned.
+struct MixedBehaviourTests {
+    @Test func aNodeWithAnotherNICOrderIsRefusedNamingItAndTheManager() throws {
+        let swarm = Swarm()
+        swarm["n3"].capabilities.interfaceLayout = .sortedByName
+        swarm["n3"].capabilities.engineName = "Docker 26.1.5"
+        let error = #expect(throws: EngineError.self) { _ = try swarm.cluster.inventory() }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("node n3 runs Docker 26.1.5 and the manager n1 in-memory engine"), "\(text)")
+    }
+
+    @Test func onlyTheEnginesNameMayDiffer() throws {
+        let swarm = Swarm()
+        swarm["n2"].capabilities.engineName = "Docker 28.5.1"
+        #expect(try swarm.cluster.inventory().containers.isEmpty)
+        swarm["n2"].capabilities.exactEndpointCount = false
+        #expect(throws: EngineError.self) { _ = try swarm.cluster.inventory() }
+    }
+}
