@@ -13,10 +13,7 @@ extension DockerEngine {
             throw EngineError.unsupported("setting the routes of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
         }
         let started = try startedAt(container: containerID)
-        let marker = RouteSetting.markerName(vm)
-        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
-        let _: IdResponse = try post("/containers/create?name=\(marker)",
-                                     requests.routesMarker(vm, range: range, containerID: containerID, startedAt: started))
+        try replaceMarker(RouteSetting.markerName(vm), requests.routesMarker(vm, range: range, containerID: containerID, startedAt: started))
     }
 
     public func setPolicy(_ vm: DesiredVM, containerID: String, range: DesiredRange, removing: [PolicyAddress]) throws {
@@ -26,10 +23,13 @@ extension DockerEngine {
             throw EngineError.unsupported("setting the policy of \(vm.dockerName) failed (helper \(range.helperImage) exited \(status)): \(output)")
         }
         let started = try startedAt(container: containerID)
-        let marker = PolicySetting.markerName(vm)
-        try call("DELETE", "/containers/\(marker)?force=true", allow: [404])
-        let _: IdResponse = try post("/containers/create?name=\(marker)",
-                                     requests.policyMarker(vm, policy, range: range, containerID: containerID, startedAt: started))
+        try replaceMarker(PolicySetting.markerName(vm), requests.policyMarker(vm, policy, range: range, containerID: containerID, startedAt: started))
+    }
+
+    /// The marker container `name` (what was set, and on which start of the VM) made anew from `body`.
+    private func replaceMarker(_ name: String, _ body: JSONValue) throws {
+        try call("DELETE", "/containers/\(name)?force=true", allow: [404])
+        let _: IdResponse = try post("/containers/create?name=\(name)", body)
     }
 
     public func readPolicy(containerID: String, helperImage: String, range: String) throws -> String {
@@ -58,10 +58,16 @@ extension DockerEngine {
     }
 
     public func helperOutput(id: String) throws -> (text: String, ended: Bool) {
+        let text = try helperLogs(id)
+        let inspect: ContainerInspect = try get("/containers/\(id)/json")
+        return (text, inspect.State?.Running != true)
+    }
+
+    /// What a helper printed so far, standard output and error as they came.
+    private func helperLogs(_ id: String) throws -> String {
         let logs = try send("GET", "/containers/\(id)/logs?stdout=1&stderr=1")
         guard logs.status == 200 else { throw error(logs, "GET /containers/logs") }
-        let inspect: ContainerInspect = try get("/containers/\(id)/json")
-        return (Self.demultiplex(logs.body, streams: [1, 2]), inspect.State?.Running != true)
+        return Self.demultiplex(logs.body, streams: [1, 2])
     }
 
     public func runHelper(script: String, in containerID: String, range: DesiredRange, owner: String) throws -> (status: Int, output: String) {
@@ -100,17 +106,12 @@ extension DockerEngine {
         let deadline = self.clock.now().addingTimeInterval(120)
         var reads = 0
         while true {
-            let logs = try send("GET", "/containers/\(id)/logs?stdout=1&stderr=1")
-            guard logs.status == 200 else { throw error(logs, "GET /containers/logs") }
-            let output = Self.demultiplex(logs.body, streams: [1, 2])
+            let output = try helperLogs(id)
             reads += 1
             if NamespaceReading.finished(output) { return output }
             if reads % 10 == 0 {
                 let inspect: ContainerInspect = try get("/containers/\(id)/json")
-                if inspect.State?.Running != true {
-                    let last = try send("GET", "/containers/\(id)/logs?stdout=1&stderr=1")
-                    return Self.demultiplex(last.body, streams: [1, 2])
-                }
+                if inspect.State?.Running != true { return try helperLogs(id) }
             }
             guard self.clock.now() < deadline else { throw EngineError.unsupported("the namespace reader did not finish within 120 s: \(output.suffix(200))") }
             self.clock.sleep(0.02)

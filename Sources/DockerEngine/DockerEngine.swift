@@ -61,17 +61,11 @@ public final class DockerEngine: ContainerEngine, @unchecked Sendable {
     }
 
     public func inventory() throws -> EngineInventory {
-        let paths = ["/info", "/networks", "/containers/json?all=1", "/images/json"]
-        let listed = Concurrent.map(paths, width: paths.count) { path in
-            Result<Listing, any Error> {
-                switch path {
-                case "/info": return .info(try self.get(path))
-                case "/networks": return .networks(try self.get(path))
-                case "/images/json": return .images(try self.get(path))
-                default: return .containers(try self.get(path))
-                }
-            }
-        }
+        let reads: [@Sendable () throws -> Listing] = [
+            { .info(try self.get("/info")) }, { .networks(try self.get("/networks")) },
+            { .containers(try self.get("/containers/json?all=1")) }, { .images(try self.get("/images/json")) },
+        ]
+        let listed = Concurrent.map(reads, width: reads.count) { read in Result<Listing, any Error> { try read() } }
         var info: InfoResponse?, networks: [NetworkResponse] = [], containers: [ContainerSummary] = [], images: [ImageSummary] = []
         for result in listed {
             switch try result.get() {
