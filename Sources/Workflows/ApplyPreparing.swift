@@ -20,6 +20,9 @@ public struct ApplySettings: Sendable {
     public var lockTimeout: Double
     public var parallelism: Int
 
+    /// Whether the plan may count on apply's pulls (a missing image is then a warning).
+    public var pulling: Bool { pull != .never }
+
     public init(hosts: [String] = [], pull: PullPolicy = .missing, instances: [String] = [], lockTimeout: Double = 0, parallelism: Int = 8) {
         self.hosts = hosts
         self.pull = pull
@@ -66,7 +69,7 @@ public enum ApplyPreparing {
             case let .ready(e, l): (engine, lock) = (e, l)
             }
             let replan = {
-                LivePlanning.plan(parsed, validated: first, hosts: settings.hosts, lock: lockFile, pulling: settings.pull != .never,
+                LivePlanning.plan(parsed, validated: first, hosts: settings.hosts, lock: lockFile, pulling: settings.pulling,
                                   instances: settings.instances, engine: { .success(engine) })
             }
             let (live, pulls) = ImagePulling.pullThenReplan(replan(), policy: settings.pull, engine: engine,
@@ -111,7 +114,7 @@ public enum ApplyPreparing {
         case let .ready(e, l): (engine, lock) = (e, l)
         }
         let replan = { LivePlanning.saved(saved, file: file, inventory: try engine.observe(for: saved.desired), endpoint: engine.endpoint,
-                                          pulling: settings.pull != .never) }
+                                          pulling: settings.pulling) }
         do {
             let first = try replan()
             var failure: (any Error)?

@@ -26,8 +26,7 @@ enum CommandSteps {
         let input = try ManifestInput.read(file).orExit(format)
         // With the lock file's pins, so that status shows the addresses plan and apply give.
         let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-        let lock = LockFiles.read(beside: file)
-        var compilation = RangeCompiler.plan(parsed, hosts: hosts, lock: lock)
+        var (compilation, lock) = LockFiles.compile(parsed, manifest: file, hosts: hosts, locked: false)
         if let instances { compilation.diagnostics = instances.select(compilation).diagnostics }
         Terminal.printDiagnostics(compilation.diagnostics, source: input, format: format)
         guard compilation.valid else { throw ExitCode(1) }

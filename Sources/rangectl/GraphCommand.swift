@@ -67,8 +67,8 @@ struct GraphCommand: ParsableCommand {
         let parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
         let hosts = live ? engine.hosts : []
         // Drawn with the lock file's addresses, as plan gives them.
-        let lock = LockFiles.read(beside: file)
-        let compilation = copy.select(RangeCompiler.plan(parsed, hosts: hosts, lock: lock))
+        let (whole, lock) = LockFiles.compile(parsed, manifest: file, hosts: hosts, locked: false)
+        let compilation = copy.select(whole)
         Terminal.printDiagnostics(compilation.diagnostics, source: input.forSourceLines, format: diagnostics.format)
         guard compilation.valid, let desired = compilation.desired else { throw ExitCode(1) }
 

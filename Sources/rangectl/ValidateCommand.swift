@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
         case let .success(input):
             source = input.forSourceLines
             parsed = RangeCompiler.parse(input.bytes, file: input.displayName)
-            compilation = RangeCompiler.plan(parsed!, lock: LockFiles.read(beside: file))
+            compilation = LockFiles.compile(parsed!, manifest: file, hosts: [], locked: false).0
         }
         if json {
             Terminal.printJSON(.object([
